@@ -1,0 +1,4 @@
+# From synchronous context
+let result = async.block_on(fun ()
+    await fetch_data()
+end)

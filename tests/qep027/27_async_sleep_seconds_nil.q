@@ -1,0 +1,1 @@
+await async.sleep(1.5)  # Sleep 1.5 seconds

@@ -1,0 +1,1 @@
+let winner = await async.race([task1, task2, task3])

@@ -1,0 +1,1 @@
+await async.yield_now()
