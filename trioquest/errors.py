@@ -47,6 +47,13 @@ class QuestSyntaxError(QuestError):
         self.source_line = source_line
         self.expected = tuple(expected)
 
+    @classmethod
+    def at(cls, source, offset: int, reason: str, width: int = 1):
+        """The error for character `offset` of a `Source`."""
+        line, col = source.position(offset)
+        return cls(reason, source.filename, line, col,
+                   width=width, source_line=source.line_text(line))
+
     @property
     def message(self) -> str:
         """The reason, without location: what ``e.message()`` gives in Quest."""

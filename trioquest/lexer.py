@@ -199,12 +199,7 @@ class QuestLexer(Lexer):
         raise self._error(QuestSyntaxError, t.index, reason, width or len(t.value))
 
     def _error(self, cls, index: int, reason: str, width: int):
-        offset = self.base + index
-        line, col = self.source.position(offset)
-        return cls(
-            reason, self.source.filename, line, col,
-            width=width, source_line=self.source.line_text(line),
-        )
+        return cls.at(self.source, self.base + index, reason, width)
 
     def _bytes_value(self, t, body: str) -> bytes:
         out = bytearray()
@@ -308,7 +303,7 @@ def _expand_fstring(source: Source, tok: Token) -> Iterator[Token]:
         expr_end = colon if colon is not None else close
         expr_text = body[i + 1 : expr_end]
         if not expr_text.strip():
-            raise _fstring_error(source, body_start + i, "empty expression in f-string", 2)
+            raise QuestSyntaxError.at(source, body_start + i, "empty expression in f-string", 2)
         yield _make("FSTRING_EXPR_START", "{", line, body_start + i, body_start + i + 1)
         base = body_start + i + 1
         for sub in QuestLexer(source, base).tokenize(expr_text):
@@ -322,7 +317,7 @@ def _expand_fstring(source: Source, tok: Token) -> Iterator[Token]:
         if colon is not None:
             spec = body[colon + 1 : close]
             if not FORMAT_SPEC_RE.fullmatch(spec):
-                raise _fstring_error(
+                raise QuestSyntaxError.at(
                     source, body_start + colon + 1, f"invalid format spec '{spec}'", max(1, len(spec))
                 )
             yield _make("FSTRING_SPEC", spec, line, body_start + colon + 1, body_start + close)
@@ -354,11 +349,11 @@ def _find_interpolation_end(source: Source, body: str, start: int, body_start: i
         if ch in "\"'":
             j = body.find(ch, i + 1)
             if j < 0:
-                raise _fstring_error(source, body_start + i, "unterminated string in f-string expression", 1)
+                raise QuestSyntaxError.at(source, body_start + i, "unterminated string in f-string expression", 1)
             i = j + 1
             continue
         if ch == "\\":
-            raise _fstring_error(
+            raise QuestSyntaxError.at(
                 source, body_start + i, "backslashes are not allowed inside f-string braces", 1
             )
         if ch in _OPENERS:
@@ -367,17 +362,11 @@ def _find_interpolation_end(source: Source, body: str, start: int, body_start: i
             if not stack:
                 if ch == "}":
                     return i, colon
-                raise _fstring_error(source, body_start + i, f"unmatched '{ch}' in f-string expression", 1)
+                raise QuestSyntaxError.at(source, body_start + i, f"unmatched '{ch}' in f-string expression", 1)
             if stack.pop() != ch:
-                raise _fstring_error(source, body_start + i, f"mismatched '{ch}' in f-string expression", 1)
+                raise QuestSyntaxError.at(source, body_start + i, f"mismatched '{ch}' in f-string expression", 1)
         elif ch == ":" and not stack and colon is None and body[i - 1] != "?":
             colon = i
         i += 1
-    raise _fstring_error(source, body_start + start, "'{' in f-string is never closed with '}'", 1)
+    raise QuestSyntaxError.at(source, body_start + start, "'{' in f-string is never closed with '}'", 1)
 
-
-def _fstring_error(source: Source, offset: int, reason: str, width: int) -> QuestSyntaxError:
-    line, col = source.position(offset)
-    return QuestSyntaxError(
-        reason, source.filename, line, col, width=width, source_line=source.line_text(line)
-    )
