@@ -201,3 +201,19 @@ def test_type_annotations():
 def test_method_calls_on_async_module_are_not_keywords():
     assert stmt("async.spawn(f, name: \"w\")") == ExprStmt(MethodCall(
         Name("async"), "spawn", (Arg(Name("f")), Arg(Str("w"), "name", "named"))))
+
+
+@pytest.mark.parametrize("src, reason", [
+    ("async fun 1() end", "unexpected number 1, expected '(' or a name"),
+    ("async type end", "unexpected 'end', expected a name"),
+    ("async with end", "unexpected 'end', expected an expression"),
+    ("let x = await", "unexpected end of input, expected an expression"),
+    ("await = 1", "unexpected '=', expected an expression"),
+    ("type T impl end", "unexpected 'end', expected a name"),
+    ("type T impl Show let x = 1 end end", "unexpected 'let', expected '.', '@', 'async', 'end' or 'fun'"),
+    ("f(*)", "unexpected ')', expected an expression"),
+    ("f(**)", "unexpected ')', expected an expression"),
+    ("fun f(*) end", "unexpected ')', expected a name"),
+])
+def test_bad_async_await_impl_and_spreads(src, reason):
+    assert syntax_error(src).reason == reason
