@@ -1,7 +1,12 @@
 """The ``trioquest`` command line.
 
-Exit statuses: 0 success, 1 a Quest error (syntax errors for ``check``),
-2 a usage error or an unreadable file, 70 an internal error of trioquest.
+    trioquest [OPTIONS] FILE.q [ARGS...]     run a program (also: trioquest run FILE.q)
+    trioquest [OPTIONS] -c CODE [ARGS...]    run a program given as text
+    trioquest check [--ast] FILE...          parse without running
+
+Exit statuses: 0 success, 1 an uncaught Quest error (or syntax errors for
+``check``), 2 a usage error or an unreadable file, 70 an internal error of
+trioquest, and whatever ``sys.exit`` asked for.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from .errors import QuestError
 from .source import Source
 
 EXIT_OK, EXIT_QUEST_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+COMMANDS = ("check", "run")
 
 
 class UsageError(Exception):
@@ -67,14 +73,79 @@ def _check(args) -> int:
     return status
 
 
+def _run(args) -> int:
+    """Run a program: a file, or the text of -c."""
+    from .eval.interpreter import Interpreter, QuestExit, format_uncaught
+
+    if args.code is not None:
+        source = Source(args.code, "-c")
+        argv = ["-c", *args.args]
+        script = None
+    else:
+        source = read_source(args.file)
+        argv = [args.file, *args.args]
+        script = args.file
+    interp = Interpreter(argv, script_path=script)
+    if args.emit_python:
+        import ast
+
+        _, module = interp.compile(source)
+        print(ast.unparse(module))
+        return EXIT_OK
+    try:
+        interp.run_main(source)
+    except QuestExit as e:
+        return e.code
+    except QuestError as e:
+        if args.debug:
+            traceback.print_exc()
+        print(format_uncaught(e) if not _is_syntax(e) else e, file=sys.stderr)
+        return EXIT_QUEST_ERROR
+    except RecursionError as e:
+        print(format_uncaught(e), file=sys.stderr)
+        return EXIT_QUEST_ERROR
+    except Exception as e:
+        from .eval.values.exceptions import QUEST_SOURCES
+
+        if not _raised_in_quest(e, QUEST_SOURCES):
+            raise
+        if args.debug:
+            traceback.print_exc()
+        print(format_uncaught(e), file=sys.stderr)
+        return EXIT_QUEST_ERROR
+    finally:
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def _is_syntax(e) -> bool:
+    from .errors import QuestSyntaxError
+
+    return isinstance(e, QuestSyntaxError) and bool(e.source_line)
+
+
+def _raised_in_quest(exc: BaseException, sources) -> bool:
+    """A Python exception raised while running Quest code is a Quest error."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in sources:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def build_arg_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="trioquest",
         description="Run Quest programs, with async/await on Trio.",
+        usage="trioquest [OPTIONS] FILE.q [ARGS...] | -c CODE [ARGS...] | COMMAND ...",
     )
     ap.add_argument("--version", action="version", version=f"trioquest {__version__}")
     ap.add_argument("--debug", action="store_true",
-                    help="show Python tracebacks of trioquest's own errors")
+                    help="show Python tracebacks of errors")
+    ap.add_argument("--emit-python", action="store_true",
+                    help="print the Python code generated for the program instead of running it")
+    ap.add_argument("-c", dest="code", metavar="CODE", help="run CODE as the program")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser(
         "check", help="parse Quest files without running them",
@@ -86,19 +157,46 @@ def build_arg_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-positions", action="store_true",
                        help="with --ast, leave out the line:col spans")
     check.set_defaults(handler=_check)
+    run = sub.add_parser("run", help="run a Quest program: trioquest run FILE.q [ARGS...]")
+    run.add_argument("file", metavar="FILE")
+    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
+    run.set_defaults(handler=_run, code=None)
     return ap
 
 
+def _split_program_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Options for trioquest, and the rest: FILE/-c CODE and the program's args."""
+    for i, arg in enumerate(argv):
+        if arg == "-c":
+            return argv[: i + 2], argv[i + 2:]
+        if not arg.startswith("-"):
+            if arg in COMMANDS:
+                return argv, []
+            return argv[:i], argv[i:]
+    return argv, []
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     ap = build_arg_parser()
-    args = ap.parse_args(argv)
+    head, rest = _split_program_args(argv)
+    args = ap.parse_args(head)
     if args.command is None:
-        ap.print_usage(sys.stderr)
-        print("trioquest: error: a command is required (try 'trioquest check FILE')",
-              file=sys.stderr)
-        return EXIT_USAGE
+        if args.code is not None:
+            args.file, args.args = None, rest
+        elif rest:
+            args.file, args.args = rest[0], rest[1:]
+        else:
+            ap.print_usage(sys.stderr)
+            print("trioquest: error: a program is required: a FILE.q, -c CODE or a COMMAND",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        args.handler = _run
     try:
         return args.handler(args)
+    except UsageError as e:
+        print(f"trioquest: {e}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # a bug in trioquest, never the user's fault

@@ -10,9 +10,52 @@ from collections.abc import Iterable
 
 
 class QuestError(Exception):
-    """Base of every error trioquest reports to the user as a Quest error."""
+    """Quest's ``Err``: the base of every error a Quest program can see.
 
-    type_name = "RuntimeErr"
+    The Quest type hierarchy is flat (LANGUAGE.md §7.1): a catch clause matches
+    when its type name equals the error's, or when it is ``Err``.  Python
+    subclassing is only used for sharing code.  ``filename``/``line``/``col``
+    locate where the error was raised (None until known).
+    """
+
+    type_name = "Err"
+
+    def __init__(self, message: str = "", *, filename: str | None = None,
+                 line: int | None = None, col: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = message
+        self.filename = filename
+        self.line = line
+        self.col = col
+
+    @property
+    def message(self) -> str:
+        """The reason, without location: what ``e.message()`` gives in Quest."""
+        return self.reason
+
+    def headline(self) -> str:
+        where = f"{self.filename}:{self.line}:{self.col}: " if self.line else ""
+        return f"{where}{self.type_name}: {self.reason}"
+
+    def __str__(self) -> str:
+        return f"{self.type_name}: {self.reason}"
+
+
+def _quest_error_type(name: str, doc: str) -> type[QuestError]:
+    return type(name, (QuestError,), {"type_name": name, "__doc__": doc})
+
+
+RuntimeErr = _quest_error_type("RuntimeErr", "An error without a more specific type.")
+IndexErr = _quest_error_type("IndexErr", "An index or position out of range.")
+TypeErr = _quest_error_type("TypeErr", "A value of the wrong type.")
+ValueErr = _quest_error_type("ValueErr", "A value of the right type but unacceptable.")
+ArgErr = _quest_error_type("ArgErr", "Wrong arguments to a call.")
+AttrErr = _quest_error_type("AttrErr", "A missing or private field or method.")
+NameErr = _quest_error_type("NameErr", "An undefined, undeclared or redeclared name.")
+IOErr = _quest_error_type("IOErr", "A failed input/output operation.")
+ImportErr = _quest_error_type("ImportErr", "A module that cannot be found or loaded.")
+KeyErr = _quest_error_type("KeyErr", "A missing key or element.")
+ConfigurationErr = _quest_error_type("ConfigurationErr", "Invalid configuration.")
 
 
 class QuestSyntaxError(QuestError):
@@ -30,19 +73,15 @@ class QuestSyntaxError(QuestError):
     def __init__(
         self,
         reason: str,
-        filename: str,
-        line: int,
-        col: int,
+        filename: str | None = None,
+        line: int | None = None,
+        col: int | None = None,
         *,
         width: int = 1,
         source_line: str = "",
         expected: Iterable[str] = (),
     ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.filename = filename
-        self.line = line
-        self.col = col
+        super().__init__(reason, filename=filename, line=line, col=col)
         self.width = max(1, width)
         self.source_line = source_line
         self.expected = tuple(expected)
@@ -54,14 +93,6 @@ class QuestSyntaxError(QuestError):
         return cls(reason, source.filename, line, col,
                    width=width, source_line=source.line_text(line))
 
-    @property
-    def message(self) -> str:
-        """The reason, without location: what ``e.message()`` gives in Quest."""
-        return self.reason
-
-    def headline(self) -> str:
-        return f"{self.filename}:{self.line}:{self.col}: {self.type_name}: {self.reason}"
-
     def caret_line(self) -> str:
         """Spaces (tabs kept, so the caret lines up) and carets under the token."""
         text = self.source_line
@@ -71,7 +102,7 @@ class QuestSyntaxError(QuestError):
 
     def __str__(self) -> str:
         if not self.source_line.strip():
-            return self.headline()
+            return self.headline() if self.line else super().__str__()
         return f"{self.headline()}\n    {self.source_line}\n    {self.caret_line()}"
 
 

@@ -1,0 +1,662 @@
+"""Compiling a Quest module to a Python code object (ARCHITECTURE.md).
+
+A module's top level becomes the body of a Python function (fast locals),
+``_Q_body(_Q_ns)``; ``_Q_ns`` is the module's namespace dict, into which
+exported names are written.  Quest functions become nested ``def``s, so
+closures capture by reference as Quest's do; block scopes are renamed
+apart by `scopes.resolve`.  Statements are ``s_<Node>`` methods,
+expressions are in `expressions.ExpressionCompiler`.
+
+A block can produce a value (a function's implicit return, ``sys.eval``,
+the REPL): `block` takes a *sink*, None (discard), ``RETURN`` or the name of
+a local to assign, and hands it to the block's last statement.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass, field
+
+from .. import nodes as n
+from ..errors import QuestSyntaxError
+from ..source import Source
+from . import pyast as P
+from .expressions import ExpressionCompiler
+from .runtime import BUILTINS
+from .scopes import Resolution, resolve
+from .values.usertypes import BUILTIN_TYPE_NAMES
+
+RETURN = object()  # sink: return the value
+
+
+@dataclass
+class TypeContext:
+    """What methods of a type being compiled know about it."""
+
+    slots: dict[str, str]
+    methods: set[str]
+
+
+@dataclass
+class FunctionContext:
+    info: object                  # scopes.FunctionInfo
+    quest_name: str
+    method_of: TypeContext | None = None
+    return_check: tuple | None = None
+    temps: int = 0
+    catch_depth: int = 0
+    loop_depth: int = 0
+
+
+@dataclass
+class CompiledModule:
+    code: object                  # the code object defining _Q_body
+    python: ast.Module            # the generated Python (for --emit-python)
+    doc: str | None
+    names: dict = field(default_factory=dict)
+
+
+class Compiler(ExpressionCompiler):
+    def __init__(self, source: Source, res: Resolution, *, export_all: bool = False,
+                 value_sink: bool = False) -> None:
+        self.source = source
+        self.filename = source.filename
+        self.res = res
+        self.pos = P.Positioner(source)
+        self.export_all = export_all
+        self.value_sink = value_sink
+        self.ctx: FunctionContext | None = None
+        self.prelude: list[ast.stmt] = []
+        self.counter = 0
+        self.code_names: dict[str, str] = {}
+
+    # -- infrastructure ------------------------------------------------------------
+
+    def unique(self, base: str) -> str:
+        self.counter += 1
+        return f"{base}{self.counter}"
+
+    def temp(self) -> str:
+        self.ctx.temps += 1
+        return f"_Q_t{self.ctx.temps}"
+
+    def compile_module(self, program: n.Program) -> ast.Module:
+        info = self.res.module
+        self.ctx = FunctionContext(info, "<module>")
+        body: list[ast.stmt] = []
+        sink = "_Q_result" if self.value_sink else None
+        if sink:
+            body.append(P.assign(sink, P.const(None)))
+        body.extend(self.block(program.body, (id(program), "body"), sink))
+        if sink:
+            body.append(ast.Return(value=P.name(sink)))
+        if not body:
+            body.append(ast.Pass())
+        fn = ast.FunctionDef(
+            name="_Q_body", args=_args(["_Q_ns"]), body=body, decorator_list=[],
+            returns=None, type_comment=None)
+        if info.has_await:
+            fn = ast.AsyncFunctionDef(**{f: getattr(fn, f) for f in fn._fields})
+        self.pos.at(fn, program)
+        module = ast.Module(body=[fn], type_ignores=[])
+        P.inherit_positions(module)
+        self.code_names["_Q_body"] = "<module>"
+        return module
+
+    # -- blocks ----------------------------------------------------------------------
+
+    def block(self, stmts, key, sink=None) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for b in self.res.block_boxes.get(key, ()):
+            if b.kind not in ("param", "for"):
+                out.append(P.assign(b.py, P.call(P.name("_Q_Cell"))))
+        last = len(stmts) - 1
+        for i, s in enumerate(stmts):
+            out.extend(self.stmt(s, sink if i == last else None))
+        if not stmts and sink is not None and sink is not RETURN:
+            out.append(P.assign(sink, P.const(None)))
+        return out
+
+    def stmt(self, s, sink=None) -> list[ast.stmt]:
+        saved, self.prelude = self.prelude, []
+        try:
+            result = getattr(self, "s_" + type(s).__name__)(s, sink)
+        finally:
+            prelude, self.prelude = self.prelude, saved
+        out = prelude + result
+        for node in out:
+            if getattr(node, "lineno", None) is None:
+                self.pos.at(node, s)
+        return out
+
+    def sink_value(self, value: ast.expr, sink) -> list[ast.stmt]:
+        """Deliver an expression's value to a sink (or evaluate it for effect)."""
+        if sink is None:
+            return [P.expr_stmt(value)]
+        if sink is RETURN:
+            return [ast.Return(value=self.checked_return(value))]
+        return [P.assign(sink, value)]
+
+    def sink_nil(self, sink) -> list[ast.stmt]:
+        if sink is None or sink is RETURN:
+            return []
+        return [P.assign(sink, P.const(None))]
+
+    def checked_return(self, value):
+        check = self.ctx.return_check
+        if check is None:
+            return value
+        return P.helper("check_return", value, *check)
+
+    # -- simple statements -------------------------------------------------------------
+
+    def s_ExprStmt(self, s, sink):
+        return self.sink_value(self.expr(s.value), sink)
+
+    def s_Let(self, s, sink):
+        out = []
+        for b in s.bindings:
+            binding = self.res.decls[id(b)]
+            value = self.expr(b.value)
+            if id(b) in self.res.problems:
+                out.append(P.raise_call("redeclared", P.const(b.name)))
+            out.extend(self.store(binding, value, b))
+        return out + self.sink_nil(sink)
+
+    def s_Const(self, s, sink):
+        binding = self.res.decls[id(s)]
+        out = []
+        if id(s) in self.res.problems:
+            out.append(P.raise_call("redeclared", P.const(s.name)))
+        return out + self.store(binding, self.expr(s.value), s) + self.sink_nil(sink)
+
+    def store(self, binding, value, q) -> list[ast.stmt]:
+        """Bind `value` to a binding (declaration or assignment), exporting it."""
+        if binding.boxed:
+            target = ast.Attribute(value=P.name(binding.py), attr="v", ctx=ast.Store())
+            stmts = [ast.Assign(targets=[target], value=value)]
+        else:
+            stmts = [P.assign(binding.py, value)]
+        if self.exported(binding):
+            stmts.append(ast.Assign(
+                targets=[ast.Subscript(value=P.name("_Q_ns"), slice=P.const(binding.name),
+                                       ctx=ast.Store())],
+                value=self.load(binding)))
+        for st in stmts:
+            self.pos.at(st, q)
+        return stmts
+
+    def exported(self, binding) -> bool:
+        return binding.owner is self.res.module and binding.kind not in ("for", "catch", "with") \
+            and (binding.export or self.export_all)
+
+    def s_TypedDecl(self, s, sink):
+        return [P.raise_call("not_implemented", P.const("Typed variable declarations"))]
+
+    def s_Assign(self, s, sink):
+        return self.assign_to(s.target, self.expr(s.value), s) + self.sink_nil(sink)
+
+    def assign_to(self, target, value, q) -> list[ast.stmt]:
+        if isinstance(target, n.Name):
+            problem = self.res.problems.get(id(target))
+            if problem is not None:
+                helper = "undeclared" if problem.kind == "undeclared" else "const_assign"
+                return [P.expr_stmt(value), P.raise_call(helper, P.const(target.id))]
+            binding = self.res.refs[id(target)]
+            if binding.type is not None:
+                value = P.helper("check_assign", value, P.const(binding.name),
+                                 *self.type_args(binding.type))
+            return self.store(binding, value, q)
+        if isinstance(target, n.Attribute):
+            slot = self.own_field_slot(target.obj, target.name)
+            if slot is not None:
+                return [ast.Assign(targets=[ast.Attribute(value=self.expr(target.obj), attr=slot,
+                                                          ctx=ast.Store())], value=value)]
+            return [P.expr_stmt(P.helper("set_attr", self.expr(target.obj),
+                                         P.const(target.name), value))]
+        obj = self.expr(target.obj)
+        return [P.expr_stmt(P.helper("set_index", obj, self.expr(target.index), value))]
+
+    def s_AugAssign(self, s, sink):
+        helper = "iadd" if s.op == "+" else {"-": "sub", "*": "mul", "/": "div", "%": "mod"}[s.op]
+        target = s.target
+        if isinstance(target, n.Name):
+            current = self.expr(target) if self.res.refs.get(id(target)) else P.const(None)
+            return self.assign_to(target, P.helper(helper, current, self.expr(s.value)), s) \
+                + self.sink_nil(sink)
+        out = []
+        obj_tmp = self.temp()
+        out.append(P.assign(obj_tmp, self.expr(target.obj)))
+        if isinstance(target, n.Attribute):
+            slot = self.own_field_slot(target.obj, target.name)
+            if slot is not None:
+                read = ast.Attribute(value=P.name(obj_tmp), attr=slot, ctx=ast.Load())
+                new = P.helper(helper, read, self.expr(s.value))
+                out.append(ast.Assign(targets=[ast.Attribute(value=P.name(obj_tmp), attr=slot,
+                                                             ctx=ast.Store())], value=new))
+                return out + self.sink_nil(sink)
+            read = P.helper("attr", P.name(obj_tmp), P.const(target.name))
+            new = P.helper(helper, read, self.expr(s.value))
+            out.append(P.expr_stmt(P.helper("set_attr", P.name(obj_tmp),
+                                            P.const(target.name), new)))
+            return out + self.sink_nil(sink)
+        idx_tmp = self.temp()
+        out.append(P.assign(idx_tmp, self.expr(target.index)))
+        read = P.helper("index", P.name(obj_tmp), P.name(idx_tmp))
+        new = P.helper(helper, read, self.expr(s.value))
+        out.append(P.expr_stmt(P.helper("set_index", P.name(obj_tmp), P.name(idx_tmp), new)))
+        return out + self.sink_nil(sink)
+
+    def s_Del(self, s, sink):
+        problem = self.res.problems.get(id(s))
+        if problem is not None:
+            return [P.raise_call("del_error", P.const(s.name), P.const(problem.kind))]
+        binding = self.res.refs[id(s)]
+        return [ast.Delete(targets=[P.name(binding.py, True)])] + self.sink_nil(sink)
+
+    def s_Return(self, s, sink):
+        value = self.expr(s.value) if s.value is not None else P.const(None)
+        if self.ctx.info.is_module:
+            return [P.expr_stmt(value), ast.Return(value=None)] if s.value is not None \
+                else [ast.Return(value=None)]
+        return [ast.Return(value=self.checked_return(value))]
+
+    def s_Break(self, s, sink):
+        return [ast.Break()]
+
+    def s_Continue(self, s, sink):
+        return [ast.Continue()]
+
+    def s_Raise(self, s, sink):
+        if s.value is not None:
+            return [ast.Raise(exc=P.helper("raise_value", self.expr(s.value)), cause=None)]
+        if self.ctx.catch_depth:
+            return [ast.Raise(exc=None, cause=None)]
+        return [ast.Raise(exc=P.helper("reraise_outside"), cause=None)]
+
+    def s_DocDecl(self, s, sink):
+        return [ast.Pass()] + self.sink_nil(sink)
+
+    def s_ImplWith(self, s, sink):
+        return [P.raise_call("not_implemented", P.const("impl ... with"))]
+
+    def s_Use(self, s, sink):
+        from_ = P.const(self.filename)
+        module = P.call(P.name("_Q_use"), P.const(s.path), from_)
+        bindings = self.res.decls[id(s)]
+        out: list[ast.stmt] = []
+        i = 0
+        if s.alias is not None or s.names is None:
+            out.extend(self.store(bindings[0], module, s))
+            source = self.load(bindings[0])
+            i = 1
+        else:
+            tmp = self.temp()
+            out.append(P.assign(tmp, module))
+            source = P.name(tmp)
+        for imp in s.names or ():
+            member = P.call(P.name("_Q_use_member"), source, P.const(imp.name), P.const(s.path))
+            out.extend(self.store(bindings[i], member, imp))
+            i += 1
+        return out + self.sink_nil(sink)
+
+    # -- functions ------------------------------------------------------------------------
+
+    def s_FunDef(self, s, sink):
+        binding = self.res.decls[id(s)]
+        def_name = self.unique("_Q_fun_") if binding.boxed else binding.py
+        defs = self.function_def(s, def_name, s.name)
+        value = P.name(def_name)
+        for d in reversed(s.decorators):
+            value = self.decorated(d, value)
+        out = defs
+        if s.decorators or binding.boxed or self.exported(binding):
+            out = out + self.store(binding, value, s)
+        return out + self.sink_nil(sink)
+
+    def decorated(self, d, fn) -> ast.expr:
+        first = self.res.refs.get(id(d))
+        deco = self.load(first) if first is not None else (
+            P.name(d.path[0]) if d.path[0] in BUILTINS else
+            P.helper("undefined", P.const(d.path[0])))
+        for part in d.path[1:]:
+            deco = P.helper("attr", deco, P.const(part))
+        args = ast.Tuple(elts=[self.expr(a.value) for a in d.args or () if a.kind == "pos"],
+                         ctx=ast.Load())
+        kwargs = ast.Dict(keys=[P.const(a.name) for a in d.args or () if a.kind == "named"],
+                          values=[self.expr(a.value) for a in d.args or () if a.kind == "named"])
+        return P.helper("decorate", deco, args, kwargs, fn)
+
+    def function_def(self, node, def_name: str, quest_name: str, *,
+                     method_of: TypeContext | None = None) -> list[ast.stmt]:
+        info = self.res.functions[id(node)]
+        outer = self.ctx
+        ret = getattr(node, "return_type", None)
+        self.ctx = FunctionContext(info, quest_name, method_of=method_of)
+        try:
+            if ret is not None:
+                self.ctx.return_check = (P.const(quest_name), *self.type_args(ret))
+            params, prologue, problem = self.parameters(node, method_of is not None and not
+                                                        getattr(node, "is_static", False))
+            body = prologue + self.block(node.body, (id(node), "body"), RETURN)
+            if self.ctx.return_check is not None:
+                body.append(ast.Return(value=self.checked_return(P.const(None))))
+            # Cells of loop variables are bound when the function is made, so
+            # each iteration's closures keep their own (§5).
+            boxed = sorted(py for py, b in info.free.items() if b.boxed)
+            for py in reversed(boxed):
+                body.insert(0, P.assign(py, P.name("_Q_c_" + py)))
+            if params is not None:
+                params.kwonlyargs = [ast.arg(arg="_Q_c_" + py) for py in boxed]
+                params.kw_defaults = [P.name(py) for py in boxed]
+            nonlocals = sorted(py for py in info.nonlocals - info.py_names
+                               if not info.free[py].boxed)
+            if nonlocals:
+                body.insert(0, ast.Nonlocal(names=nonlocals))
+            if not body:
+                body = [ast.Pass()]
+        finally:
+            self.ctx = outer
+        if problem is not None:
+            return [P.raise_call("param_order", P.const(quest_name), P.const(problem))]
+        cls = ast.AsyncFunctionDef if (getattr(node, "is_async", False) or info.has_await) \
+            else ast.FunctionDef
+        fn = cls(name=def_name, args=params, body=body, decorator_list=[], returns=None,
+                 type_comment=None)
+        self.pos.at(fn, node)
+        self.code_names[def_name] = quest_name
+        return [fn]
+
+    def parameters(self, node, with_self: bool):
+        """(ast.arguments, prologue statements, error) for a function's parameters."""
+        args, defaults, prologue = [], [], []
+        vararg = kwarg = None
+        if with_self:
+            self_binding = self.res.decls.get((id(node), "self"))
+            args.append(ast.arg(arg=self_binding.py if self_binding else "self"))
+        seen_default = None
+        for p in node.params:
+            binding = self.res.decls[id(p)]
+            if p.kind == "star":
+                vararg = ast.arg(arg=binding.py)
+                prologue.append(P.assign(binding.py, P.call(P.name("_Q_list"), P.name(binding.py))))
+            elif p.kind == "starstar":
+                kwarg = ast.arg(arg=binding.py)
+            else:
+                if p.default is not None:
+                    seen_default = p.name
+                    defaults.append(P.name("_Q_MISSING"))
+                    missing = ast.Compare(left=P.name(binding.py), ops=[ast.Is()],
+                                          comparators=[P.name("_Q_MISSING")])
+                    prologue.append(self.pos.at(ast.If(
+                        test=missing, body=[P.assign(binding.py, self.expr(p.default))],
+                        orelse=[]), p))
+                elif seen_default is not None:
+                    return None, [], (f"required parameter '{p.name}' follows "
+                                      f"parameter '{seen_default}' with a default")
+                args.append(self.pos.at(ast.arg(arg=binding.py), p))
+            if p.type is not None and p.kind == "normal":
+                prologue.append(self.pos.at(P.expr_stmt(P.helper(
+                    "check_param", P.name(binding.py), P.const(p.name),
+                    *self.type_args(p.type))), p))
+            if binding.boxed:
+                prologue.append(P.assign(binding.py, P.call(P.name("_Q_Cell"),
+                                                           P.name(binding.py))))
+        arguments = ast.arguments(posonlyargs=[], args=args, vararg=vararg, kwonlyargs=[],
+                                  kw_defaults=[], kwarg=kwarg, defaults=defaults)
+        return arguments, prologue, None
+
+    def type_args(self, t: n.TypeRef) -> tuple:
+        """(name, type object or None, optional) for a runtime type check."""
+        name = t.name
+        if name in BUILTIN_TYPE_NAMES:
+            obj = P.const(None)
+        else:
+            binding = self.res.refs.get(id(t))
+            first, *rest = name.split(".")
+            if binding is not None:
+                obj = self.load(binding)
+            elif first in BUILTINS:
+                obj = P.name(first)
+            else:
+                obj = P.name("_Q_MISSING")
+            for part in rest:
+                obj = P.helper("attr", obj, P.const(part))
+            obj = P.helper("annotation_type", obj, P.const(name))
+        return P.const(name), obj, P.const(t.optional)
+
+    # -- types and traits -------------------------------------------------------------------
+
+    def s_TypeDef(self, s, sink):
+        binding = self.res.decls[id(s)]
+        fields = [m for m in s.members if isinstance(m, n.Field)]
+        funs = [m for m in s.members if isinstance(m, n.FunDef)]
+        impls = [m for m in s.members if isinstance(m, n.Impl)]
+        instance_names = {f.name for f in funs if not f.is_static}
+        for impl in impls:
+            instance_names |= {f.name for f in impl.methods}
+        static_names = {f.name for f in funs if f.is_static}
+        slots = {f.name: ("_qf_" + f.name if f.name in instance_names | static_names else f.name)
+                 for f in fields}
+        tctx = TypeContext(slots, instance_names)
+        out: list[ast.stmt] = []
+        field_specs = []
+        for f in fields:
+            tname = None if f.type is None else f.type.name
+            tobj = P.const(None)
+            if f.type is not None and tname not in BUILTIN_TYPE_NAMES:
+                tobj = self.type_args(f.type)[1]
+            default = self.expr(f.default) if f.default is not None else P.const(None)
+            field_specs.append(self.pos.at(P.call(
+                P.name("_Q_field"), P.const(f.name), P.const(tname), tobj,
+                P.const(f.optional), P.const(f.default is not None), default, P.const(f.pub)), f))
+        methods, statics, decorated = {}, {}, []
+        for f in funs:
+            if f.decorators:
+                decorated.append(f.name)
+            def_name = self.unique(f"_Q_m_{f.name}_")
+            out.extend(self.function_def(f, def_name, f.name,
+                                         method_of=None if f.is_static else tctx))
+            (statics if f.is_static else methods)[f.name] = P.name(def_name)
+        impl_specs = []
+        for impl in impls:
+            impl_methods = {}
+            for f in impl.methods:
+                def_name = self.unique(f"_Q_m_{f.name}_")
+                out.extend(self.function_def(f, def_name, f.name, method_of=tctx))
+                impl_methods[f.name] = P.name(def_name)
+            trait_binding = self.res.refs.get(id(impl))
+            trait = self.load(trait_binding) if trait_binding else P.helper(
+                "undefined", P.const(impl.trait))
+            impl_specs.append(ast.Tuple(elts=[trait, _dict(impl_methods)], ctx=ast.Load()))
+        value = P.call(
+            P.name("_Q_make_type"), P.const(s.name), P.const(s.doc),
+            ast.List(elts=field_specs, ctx=ast.Load()), _dict(methods), _dict(statics),
+            ast.List(elts=impl_specs, ctx=ast.Load()),
+            keywords=[ast.keyword(arg="decorated", value=P.const(tuple(decorated)))])
+        return out + self.store(binding, value, s) + self.sink_nil(sink)
+
+    def s_TraitDef(self, s, sink):
+        binding = self.res.decls[id(s)]
+        sigs = ast.List(elts=[
+            ast.Tuple(elts=[P.const(m.name), P.const(len(m.params))], ctx=ast.Load())
+            for m in s.methods], ctx=ast.Load())
+        value = P.call(P.name("_Q_Trait"), P.const(s.name), P.const(s.doc), sigs)
+        return self.store(binding, value, s) + self.sink_nil(sink)
+
+    # -- control flow ------------------------------------------------------------------------
+
+    def s_If(self, s, sink):
+        orelse = self.block(s.orelse, (id(s), "else"), sink) if s.orelse is not None \
+            else self.sink_nil(sink)
+        for br in reversed(s.branches):
+            node = self.pos.at(ast.If(
+                test=self.expr(br.test),
+                body=self.block(br.body, (id(br), "body"), sink) or [ast.Pass()],
+                orelse=orelse), br)
+            orelse = [node]
+        return orelse
+
+    def s_While(self, s, sink):
+        self.ctx.loop_depth += 1
+        try:
+            body = self.block(s.body, (id(s), "body")) or [ast.Pass()]
+        finally:
+            self.ctx.loop_depth -= 1
+        return [ast.While(test=self.expr(s.test), body=body, orelse=[])] + self.sink_nil(sink)
+
+    def s_For(self, s, sink):
+        first, second = self.res.decls[id(s)]
+        if isinstance(s.iterable, n.Range):
+            r = s.iterable
+            iterable = P.helper("range", self.expr(r.start), self.expr(r.stop),
+                                P.const(r.inclusive),
+                                self.expr(r.step) if r.step is not None else P.const(None))
+        elif second is None:
+            iterable = P.helper("iter", self.expr(s.iterable))
+        else:
+            iterable = P.helper("iter2", self.expr(s.iterable))
+        body = []
+        targets = []
+        for b in (first, second):
+            if b is None:
+                continue
+            if b.boxed:
+                tmp = self.temp()
+                targets.append(P.name(tmp, True))
+                body.append(P.assign(b.py, P.call(P.name("_Q_Cell"), P.name(tmp))))
+            else:
+                targets.append(P.name(b.py, True))
+        target = targets[0] if len(targets) == 1 else ast.Tuple(elts=targets, ctx=ast.Store())
+        self.ctx.loop_depth += 1
+        try:
+            body.extend(self.block(s.body, (id(s), "body")))
+        finally:
+            self.ctx.loop_depth -= 1
+        loop = ast.For(target=target, iter=iterable, body=body or [ast.Pass()], orelse=[],
+                       type_comment=None)
+        return [loop] + self.sink_nil(sink)
+
+    def s_Match(self, s, sink):
+        subject = self.temp()
+        out = [P.assign(subject, self.expr(s.subject))]
+        orelse = self.block(s.orelse, (id(s), "else"), sink) if s.orelse is not None \
+            else self.sink_nil(sink)
+        for arm in reversed(s.arms):
+            if isinstance(arm.pattern, n.Range):
+                r = arm.pattern
+                test = P.helper("in_range", P.name(subject), self.expr(r.start),
+                                self.expr(r.stop), P.const(r.inclusive),
+                                self.expr(r.step) if r.step is not None else P.const(None))
+            else:
+                tests = [P.helper("eq", P.name(subject), self.expr(p)) for p in arm.pattern]
+                test = tests[0] if len(tests) == 1 else ast.BoolOp(op=ast.Or(), values=tests)
+            node = self.pos.at(ast.If(test=test, body=self.block(arm.body, (id(arm), "body"), sink),
+                                      orelse=orelse), arm)
+            orelse = [node]
+        return out + orelse
+
+    def s_Try(self, s, sink):
+        out: list[ast.stmt] = []
+        clause_types = []
+        for c in s.catches:
+            if c.type is None:
+                clause_types.append(None)
+                continue
+            tmp = self.temp()
+            out.append(self.pos.at(P.assign(tmp, P.helper("check_catch_type",
+                                                           self.catch_type(c.type))), c))
+            clause_types.append(tmp)
+        body = self.block(s.body, (id(s), "body"), sink) or [ast.Pass()]
+        handlers = []
+        if s.catches:
+            exc, err = self.temp(), self.temp()
+            self.ctx.catch_depth += 1
+            try:
+                chain: list[ast.stmt] = [ast.Raise(exc=None, cause=None)]
+                for c, ctype in reversed(list(zip(s.catches, clause_types))):
+                    cbody = []
+                    if c.var is not None:
+                        binding = self.res.decls[id(c)]
+                        cbody.extend(self.store(binding, P.helper("catch_value", P.name(err)), c))
+                    cbody.extend(self.block(c.body, (id(c), "body"), sink))
+                    if ctype is None:
+                        chain = cbody or [ast.Pass()]
+                    else:
+                        test = P.helper("catch_matches", P.name(err), P.name(ctype))
+                        chain = [self.pos.at(ast.If(test=test, body=cbody or [ast.Pass()],
+                                                    orelse=chain), c)]
+            finally:
+                self.ctx.catch_depth -= 1
+            handler_body = [P.assign(err, P.helper("caught", P.name(exc)))] + chain
+            handlers.append(ast.ExceptHandler(type=P.name("_Q_Exception"), name=exc,
+                                              body=handler_body))
+        final = []
+        if s.ensure is not None:
+            final = [st for e in s.ensure for st in self.stmt(e)] or [ast.Pass()]
+        out.append(ast.Try(body=body, handlers=handlers, orelse=[], finalbody=final))
+        return out
+
+    def catch_type(self, t: n.TypeRef) -> ast.expr:
+        first, *rest = t.name.split(".")
+        binding = self.res.refs.get(id(t))
+        if binding is not None:
+            obj = self.load(binding)
+        elif first in BUILTINS:
+            obj = P.name(first)
+        else:
+            obj = P.helper("undefined", P.const(first))
+        for part in rest:
+            obj = P.helper("attr", obj, P.const(part))
+        return obj
+
+    def s_With(self, s, sink):
+        bindings = self.res.decls[id(s)]
+        items = []
+        for item, binding in zip(s.items, bindings):
+            manager = P.call(P.name("_Q_AsyncWith" if s.is_async else "_Q_With"),
+                             self.expr(item.value))
+            var = None
+            if binding is not None:
+                var = P.name(binding.py, True)
+            items.append(ast.withitem(context_expr=manager, optional_vars=var))
+        body = [st for b in s.body for st in self.stmt(b)] or [ast.Pass()]
+        cls = ast.AsyncWith if s.is_async else ast.With
+        return [cls(items=items, body=body, type_comment=None)] + self.sink_nil(sink)
+
+
+def _args(names: list[str]) -> ast.arguments:
+    return ast.arguments(posonlyargs=[], args=[ast.arg(arg=x) for x in names], vararg=None,
+                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+
+
+def _dict(d: dict) -> ast.Dict:
+    return ast.Dict(keys=[P.const(k) for k in d], values=list(d.values()))
+
+
+def compile_program(program: n.Program, source: Source, *, export_all: bool = False,
+                    value_sink: bool = False, predeclared: dict | None = None):
+    """Quest AST -> (code object, generated Python module, code name map)."""
+    res = resolve(program, builtins=frozenset(BUILTINS), predeclared=predeclared)
+    compiler = Compiler(source, res, export_all=export_all, value_sink=value_sink)
+    try:
+        module = compiler.compile_module(program)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)  # `x is 1` is what we mean
+            code = compile(module, source.filename, "exec", dont_inherit=True)
+    except QuestSyntaxError:
+        raise
+    except SyntaxError as e:  # Python rejected what we generated: a compiler bug
+        raise RuntimeError(f"internal compiler error: {e}") from e
+    return _rename_code(code, compiler.code_names), module
+
+
+def _rename_code(code, names: dict):
+    """Give generated functions their Quest names (tracebacks, ``_name()``)."""
+    consts = tuple(_rename_code(c, names) if hasattr(c, "co_code") else c
+                   for c in code.co_consts)
+    quest = names.get(code.co_name)
+    if quest is None:
+        return code.replace(co_consts=consts)
+    return code.replace(co_consts=consts, co_name=quest, co_qualname=quest)

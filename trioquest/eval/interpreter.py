@@ -1,0 +1,87 @@
+"""Running Quest programs: compile, execute, report uncaught errors.
+
+One `Interpreter` is one Quest process: its module cache, argv and main
+script.  `run_main` runs a program the way ``trioquest FILE.q`` does.
+"""
+
+from __future__ import annotations
+
+from ..errors import QuestError
+from ..parser import parse
+from ..source import Source
+from . import runtime
+from .compiler import compile_program
+from .loader import Loader
+from .values.exceptions import QUEST_SOURCES, stack_frames, to_quest_error
+from .values.modules import QModule
+
+
+class QuestExit(BaseException):
+    """``sys.exit(code)``: ends the program (never caught by Quest's ``catch``)."""
+
+    def __init__(self, code: int = 0) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Interpreter:
+    def __init__(self, argv: list[str] | None = None, *, script_path: str | None = None) -> None:
+        self.argv = list(argv or [])
+        self.script_path = script_path
+        self.loader = Loader(self)
+
+    # -- compiling and executing --------------------------------------------------
+
+    def read_source(self, path: str) -> Source:
+        from ..cli import read_source  # one reader for CLI and modules
+
+        return read_source(path)
+
+    def namespace(self) -> dict:
+        ns = runtime.namespace()
+        ns["_Q_use"] = self.loader.use
+        ns["_Q_use_member"] = self.loader.use_member
+        return ns
+
+    def compile(self, source: Source, *, export_all: bool = False, value_sink: bool = False,
+                predeclared: dict | None = None):
+        """(code object, generated Python ast) for a source."""
+        program = parse(source)
+        QUEST_SOURCES[source.filename] = source
+        return compile_program(program, source, export_all=export_all, value_sink=value_sink,
+                               predeclared=predeclared)
+
+    def execute(self, source: Source, module: QModule, *, export_all: bool = False,
+                value_sink: bool = False):
+        """Compile and run a module's body; exported names land in `module`."""
+        code, _ = self.compile(source, export_all=export_all, value_sink=value_sink)
+        ns = self.namespace()
+        exec(code, ns)
+        return ns["_Q_body"](module.__dict__)
+
+    def run_main(self, source: Source) -> None:
+        """Run a program as the main script (errors propagate)."""
+        module = QModule("__main__", path=source.filename)
+        self.execute(source, module)
+
+
+def format_uncaught(exc: BaseException) -> str:
+    """``file:line:col: Type: message``, the Quest stack and the source line."""
+    err = to_quest_error(exc)
+    lines = [err.headline() if err.line else f"{err.type_name}: {err.reason}"]
+    frames = stack_frames(err)
+    if frames:
+        lines.append("Quest stack (innermost last):")
+        lines.extend(f"  at {name} ({path}:{line})" for name, path, line in frames)
+    source = QUEST_SOURCES.get(err.filename)
+    if source is not None and err.line:
+        text = source.line_text(err.line)
+        if text.strip():
+            col = err.col or 1
+            prefix = "".join("\t" if ch == "\t" else " " for ch in text[: col - 1])
+            lines.append(f"    {text}")
+            lines.append(f"    {prefix}^")
+    return "\n".join(lines)
+
+
+__all__ = ["Interpreter", "QuestExit", "QuestError", "format_uncaught"]

@@ -1,0 +1,111 @@
+"""Modules: the `use` statement, the module search path and the module cache
+(LANGUAGE.md §11).
+
+``use "std/math"`` is a built-in module (`trioquest.stdlib`); any other path
+names a file (``.q`` appended when missing).  A path starting with ``.`` is
+relative to the importing file's directory (``../x`` is the parent
+directory; the reference's bug of staying in the same directory is not
+reproduced).  Other paths are searched in: the current directory, its
+``lib/``, the main script's directory, each entry of ``QUEST_PATH`` (and
+the reference's ``QUEST_INCLUDE``), and ``~/.quest/lib``.
+
+A module runs once per process and is shared by every importer; importing a
+module that is still loading is a circular import (ImportErr).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import ImportErr
+from .values.modules import QModule
+
+
+class Loader:
+    def __init__(self, interpreter) -> None:
+        self.interpreter = interpreter
+        self.cache: dict[str, QModule] = {}
+        self.loading: list[str] = []
+
+    # -- resolution ---------------------------------------------------------------
+
+    def search_dirs(self) -> list[str]:
+        dirs = [os.getcwd(), os.path.join(os.getcwd(), "lib")]
+        script = self.interpreter.script_path
+        if script:
+            dirs.append(os.path.dirname(os.path.abspath(script)))
+        for var in ("QUEST_PATH", "QUEST_INCLUDE"):
+            dirs.extend(p for p in os.environ.get(var, "").split(os.pathsep) if p)
+        dirs.append(os.path.join(os.path.expanduser("~"), ".quest", "lib"))
+        return dirs
+
+    def resolve(self, path: str, importer: str | None) -> str | None:
+        """The file a non-std `use` path names, or None."""
+        rel = path if path.endswith(".q") else path + ".q"
+        if rel.startswith("."):
+            base = os.path.dirname(os.path.abspath(importer)) if importer and \
+                os.path.exists(importer) else os.getcwd()
+            candidate = os.path.normpath(os.path.join(base, rel))
+            return candidate if os.path.isfile(candidate) else None
+        if os.path.isabs(rel):
+            return rel if os.path.isfile(rel) else None
+        for d in self.search_dirs():
+            candidate = os.path.join(d, rel)
+            if os.path.isfile(candidate):
+                return os.path.normpath(candidate)
+        return None
+
+    # -- loading -------------------------------------------------------------------
+
+    def use(self, path: str, importer: str | None = None) -> QModule:
+        """The module a ``use "path"`` statement binds."""
+        from ..stdlib import STD_MODULES, load_std
+
+        key = path[:-2] if path.endswith(".q") else path
+        if key in STD_MODULES:
+            cached = self.cache.get(key)
+            if cached is None:
+                cached = self.cache[key] = load_std(key, self.interpreter)
+            return cached
+        file = self.resolve(path, importer)
+        if file is None:
+            raise ImportErr(f"Module not found: '{path}'")
+        return self.load_file(file, name=_module_name(path))
+
+    def load_file(self, file: str, *, name: str, export_all: bool = False) -> QModule:
+        key = os.path.realpath(file)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        if key in self.loading:
+            chain = " -> ".join(os.path.basename(p) for p in self.loading + [key])
+            raise ImportErr(f"Circular import: {chain}")
+        source = self.interpreter.read_source(file)
+        module = QModule(name, path=file)
+        self.loading.append(key)
+        try:
+            self.interpreter.execute(source, module, export_all=export_all)
+        finally:
+            self.loading.pop()
+        self.cache[key] = module
+        return module
+
+    def use_member(self, module: QModule, name: str, path: str):
+        """``use "path" {name}``: a public member, else ImportErr (§11)."""
+        members = module.__dict__
+        if name not in members or name.startswith("_q_module_"):
+            raise ImportErr(f"Module '{path}' has no public member '{name}'")
+        return members[name]
+
+    def load_module(self, path: str) -> QModule:
+        """``sys.load_module(path)``: by path from the current directory, with
+        every top-level name visible (§11)."""
+        file = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+        if not os.path.isfile(file):
+            raise ImportErr(f"Module not found: '{path}'")
+        return self.load_file(os.path.normpath(file), name=_module_name(path), export_all=True)
+
+
+def _module_name(path: str) -> str:
+    stem = path.rstrip("/").rsplit("/", 1)[-1]
+    return stem[:-2] if stem.endswith(".q") else stem

@@ -1,0 +1,521 @@
+"""Name resolution: which declaration each Quest name refers to (LANGUAGE.md §5).
+
+Quest has block scopes (each if-branch, loop iteration, try body, catch body
+and match arm), while Python has one scope per function.  The resolver maps
+every Quest binding to a Python local of the function that owns it, renaming
+where blocks shadow each other (``x``, ``x__1``, ...), and records what the
+compiler needs:
+
+* ``refs``: for each `Name` read or assignment target, its `Binding`, or
+  None when nothing is declared (a builtin, or a NameErr at run time);
+* ``decls``: for each declaring node, its `Binding`(s);
+* ``problems``: declarations and assignments that are errors when they run
+  (``let`` twice in one scope, assignment to an undeclared name or a const);
+* ``block_boxes``: bindings that need a fresh cell each time their block is
+  entered (declared inside a loop and captured by a closure), so that each
+  loop iteration's closures see their own variables;
+* per function: the outer bindings it assigns (``nonlocal``).
+
+A reference resolves to the innermost declaration *already made* in the same
+function (textual order is execution order within a function), or, from
+inside a nested function, to the innermost enclosing block that declares the
+name anywhere: closures look names up when they run (§5).
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass, field
+
+from .. import nodes as n
+
+# Python names the generated code reserves: user bindings never take them.
+RESERVED_PREFIX = "_Q"
+
+
+@dataclass(eq=False)
+class Binding:
+    name: str                       # the Quest name
+    py: str                         # the Python local it lives in
+    kind: str                       # let const param fun type trait use for catch with
+    owner: FunctionInfo
+    type: n.TypeRef | None = None   # `let x: T`: later assignments are checked
+    captured: bool = False          # read or written by a nested function
+    boxed: bool = False             # a fresh cell per execution of its block
+    in_loop: bool = False           # declared inside a loop of its function
+    export: bool = False            # a module-level `pub` declaration
+    assigned: bool = False          # assigned after its declaration
+
+    def __repr__(self) -> str:
+        return f"Binding({self.name!r} -> {self.py!r}, {self.kind})"
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    node: object                    # FunDef, Lambda or Program
+    parent: FunctionInfo | None
+    name: str
+    bindings: list[Binding] = field(default_factory=list)
+    py_names: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)   # outer Python names assigned here
+    free: dict[str, Binding] = field(default_factory=dict)  # outer bindings used here
+    has_await: bool = False
+    is_module: bool = False
+    is_method: bool = False
+
+
+class Block:
+    """One Quest scope.  A transparent block (a `with`) only holds its `as`
+    names; other declarations go to the enclosing block."""
+
+    def __init__(self, func: FunctionInfo, parent: Block | None, *, loop: bool = False,
+                 key=None, transparent: bool = False) -> None:
+        self.func = func
+        self.parent = parent
+        self.key = key
+        self.transparent = transparent
+        same_func = parent is not None and parent.func is func
+        self.in_loop = loop or (same_func and parent.in_loop)
+        self.visible: dict[str, Binding] = {}   # declared so far
+        self.anywhere: dict[str, Binding] = {}  # every declaration, for closures
+
+    def declaring(self) -> Block:
+        block = self
+        while block.transparent:
+            block = block.parent
+        return block
+
+
+@dataclass
+class Problem:
+    kind: str       # "redeclared", "undeclared", "const", "del_outer", "del_undefined"
+    name: str
+
+
+class Resolution:
+    def __init__(self) -> None:
+        self.refs: dict[int, Binding | None] = {}
+        self.decls: dict[int, object] = {}
+        self.problems: dict[int, Problem] = {}
+        self.block_boxes: dict[object, list[Binding]] = {}
+        self.functions: dict[int, FunctionInfo] = {}
+        self.module: FunctionInfo | None = None
+
+
+def resolve(program: n.Program, *, builtins: frozenset[str] = frozenset(),
+            predeclared: dict[str, str] | None = None) -> Resolution:
+    """Resolve every name of a module.  `builtins` are names the generated
+    module provides as globals (user bindings are renamed around them);
+    `predeclared` maps Quest names to Python names bound before the body runs
+    (used by the REPL and `sys.eval`)."""
+    return _Resolver(builtins, predeclared or {}).run(program)
+
+
+class _Resolver:
+    def __init__(self, builtins: frozenset[str], predeclared: dict[str, str]) -> None:
+        self.builtins = builtins
+        self.predeclared = predeclared
+        self.res = Resolution()
+        self.infos: dict[int, FunctionInfo] = {}
+
+    # -- infrastructure ------------------------------------------------------
+
+    def run(self, program: n.Program) -> Resolution:
+        # Walk 1 creates every binding; names are then allocated function by
+        # function, outermost first, so that no Python local of a function
+        # shadows an outer one it uses; walk 2 resolves every reference.
+        self.blocks: dict[object, Block] = {}
+        self.made: dict[tuple, Binding] = {}
+        self.all_functions: list[FunctionInfo] = []
+        for self.declaring_pass in (True, False):
+            self.res.functions.clear()
+            module = FunctionInfo(program, None, "<module>", is_module=True)
+            if self.declaring_pass:
+                self.all_functions.append(module)
+                self.module_info = module
+            else:
+                module = self.module_info
+            self.res.module = module
+            self.res.functions[id(program)] = module
+            block = self.new_block(module, None, key=(id(program), "body"))
+            for i, (qname, py) in enumerate(self.predeclared.items()):
+                binding = self.declare(block, qname, "let", program, key=("pre", i))
+                binding.py = py
+            self.function_body(program.body, block, module)
+            if self.declaring_pass:
+                self.allocate()
+        return self.res
+
+    def new_block(self, func, parent, *, key, loop=False, transparent=False) -> Block:
+        if not self.declaring_pass:
+            block = self.blocks[key]
+            block.visible = {}
+            return block
+        block = Block(func, parent, loop=loop, key=key, transparent=transparent)
+        self.blocks[key] = block
+        return block
+
+    def allocate(self) -> None:
+        for func in self.all_functions:  # parents come before their children
+            taken = set()
+            info = func.parent
+            while info is not None:
+                taken |= info.py_names
+                info = info.parent
+            for binding in func.bindings:
+                if binding.py:
+                    func.py_names.add(binding.py)
+                    continue
+                binding.py = self.alloc(binding.name, taken | func.py_names)
+                func.py_names.add(binding.py)
+
+    def alloc(self, name: str, taken: set[str]) -> str:
+        base = name
+        if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in self.builtins \
+                or base.startswith(RESERVED_PREFIX):
+            base = base + "_"
+        py, i = base, 0
+        while py in taken:
+            i += 1
+            py = f"{base}__{i}"
+        return py
+
+    def declare(self, block: Block, name: str, kind: str, node, *, key=None, type_=None,
+                export: bool = False) -> Binding:
+        target = block if kind == "with" else block.declaring()
+        key = key if key is not None else (id(node), 0)
+        if self.declaring_pass:
+            func = target.func
+            binding = Binding(name, "", kind, func, type=type_, in_loop=target.in_loop,
+                              export=export)
+            func.bindings.append(binding)
+            self.made[key] = binding
+            target.anywhere.setdefault(name, binding)
+            return binding
+        binding = self.made[key]
+        if name in target.visible and kind not in ("fun", "type", "trait"):
+            self.res.problems[id(node)] = Problem("redeclared", name)
+        target.visible[name] = binding
+        return binding
+
+    def lookup(self, block: Block, name: str, func: FunctionInfo) -> Binding | None:
+        b = block
+        while b is not None:
+            if b.func is func:
+                found = b.visible.get(name)
+            else:
+                found = b.visible.get(name) or b.anywhere.get(name)
+            if found is not None:
+                return found
+            b = b.parent
+        return None
+
+    def use(self, block: Block, name: str, node, func: FunctionInfo, *, store: bool = False):
+        if self.declaring_pass:
+            return None
+        binding = self.lookup(block, name, func)
+        self.res.refs[id(node)] = binding
+        if binding is None:
+            return None
+        if binding.owner is not func:
+            binding.captured = True
+            info = func
+            while info is not None and info is not binding.owner:
+                info.free[binding.py] = binding
+                if store:
+                    info.nonlocals.add(binding.py)
+                info = info.parent
+        if store:
+            binding.assigned = True
+        return binding
+
+    # -- blocks and statements -----------------------------------------------
+
+    def function_body(self, body, block: Block, func: FunctionInfo) -> None:
+        for stmt in body:
+            self.stmt(stmt, block, func)
+        self.finish(block)
+
+    def block(self, body, parent: Block, func: FunctionInfo, key, *, loop: bool = False,
+              declare=None) -> Block:
+        block = self.new_block(func, parent, loop=loop, key=key)
+        if declare:
+            declare(block)
+        for stmt in body:
+            self.stmt(stmt, block, func)
+        self.finish(block)
+        return block
+
+    def finish(self, block: Block) -> None:
+        if self.declaring_pass:
+            return
+        boxed = [b for b in block.visible.values() if b.captured and b.in_loop]
+        for b in boxed:
+            b.boxed = True
+        if boxed:
+            self.res.block_boxes[block.key] = boxed
+
+    def stmt(self, s, block: Block, func: FunctionInfo) -> None:
+        method = getattr(self, "s_" + type(s).__name__)
+        method(s, block, func)
+
+    def s_ExprStmt(self, s, block, func):
+        self.expr(s.value, block, func)
+
+    def s_Let(self, s, block, func):
+        for b in s.bindings:
+            self.expr(b.value, block, func)
+            binding = self.declare(block, b.name, "let", b, type_=b.type,
+                                   export=s.pub and func.is_module)
+            self.res.decls[id(b)] = binding
+
+    def s_Const(self, s, block, func):
+        self.expr(s.value, block, func)
+        self.res.decls[id(s)] = self.declare(block, s.name, "const", s,
+                                             export=s.pub and func.is_module)
+
+    def s_TypedDecl(self, s, block, func):
+        if s.value is not None:
+            self.expr(s.value, block, func)
+
+    def s_Assign(self, s, block, func):
+        self.expr(s.value, block, func)
+        self.target(s.target, block, func)
+
+    def s_AugAssign(self, s, block, func):
+        self.expr(s.value, block, func)
+        self.target(s.target, block, func)
+
+    def target(self, t, block, func):
+        if isinstance(t, n.Name):
+            if self.declaring_pass:
+                return
+            binding = self.use(block, t.id, t, func, store=True)
+            if binding is None:
+                self.res.problems[id(t)] = Problem("undeclared", t.id)
+            elif binding.kind == "const" or self._const_anywhere(block, t.id):
+                self.res.problems[id(t)] = Problem("const", t.id)
+        elif isinstance(t, n.Attribute):
+            self.expr(t.obj, block, func)
+        else:
+            self.expr(t.obj, block, func)
+            self.expr(t.index, block, func)
+
+    def _const_anywhere(self, block, name):
+        # Ref: the const check looks for the name in any enclosing scope's
+        # const set, even if an inner `let` shadows it (§5).
+        b = block
+        while b is not None:
+            found = b.visible.get(name) or b.anywhere.get(name)
+            if found is not None and found.kind == "const" and not self.declaring_pass:
+                return True
+            b = b.parent
+        return False
+
+    def s_Del(self, s, block, func):
+        if self.declaring_pass:
+            return
+        target = block.declaring()
+        binding = target.visible.get(s.name)
+        if binding is not None and binding.owner is func:
+            self.res.refs[id(s)] = binding
+            del target.visible[s.name]
+            if binding.kind == "use":
+                self.res.problems[id(s)] = Problem("del_module", s.name)
+            return
+        other = self.lookup(block, s.name, func)
+        self.res.refs[id(s)] = other
+        self.res.problems[id(s)] = Problem("del_outer" if other else "del_undefined", s.name)
+
+    def s_FunDef(self, s, block, func):
+        for d in s.decorators:
+            self.decorator(d, block, func)
+        binding = self.declare(block, s.name, "fun", s, export=s.pub and func.is_module)
+        self.res.decls[id(s)] = binding
+        self.function(s, block, func, s.name)
+
+    def decorator(self, d, block, func):
+        first = d.path[0]
+        self.res.refs[id(d)] = self.use(block, first, d, func)
+        for a in d.args or ():
+            self.expr(a.value, block, func)
+
+    def function(self, node, block, func, name, *, with_self: bool = False):
+        if self.declaring_pass:
+            info = FunctionInfo(node, func, name)
+            self.all_functions.append(info)
+            self.infos[id(node)] = info
+        info = self.infos[id(node)]
+        self.res.functions[id(node)] = info
+        fblock = self.new_block(info, block, key=(id(node), "body"))
+        if with_self:  # `self` is an ordinary name bound inside methods (§2.2)
+            self.res.decls[(id(node), "self")] = self.declare(
+                fblock, "self", "param", node, key=(id(node), "self"))
+        for p in node.params:
+            if p.type is not None:
+                self.type_ref(p.type, fblock, info)
+            if p.default is not None:
+                self.expr(p.default, fblock, info)
+            binding = self.declare(fblock, p.name, "param", p)
+            self.res.decls[id(p)] = binding
+        if getattr(node, "return_type", None) is not None:
+            self.type_ref(node.return_type, block, func)
+        self.function_body(node.body, fblock, info)
+        return info
+
+    def type_ref(self, t, block, func):
+        # A user type named in an annotation is looked up like a name.
+        first = t.name.split(".")[0]
+        self.res.refs[id(t)] = self.lookup(block, first, func)
+        for arg in t.args:
+            self.type_ref(arg, block, func)
+
+    def s_TypeDef(self, s, block, func):
+        binding = self.declare(block, s.name, "type", s, export=s.pub and func.is_module)
+        self.res.decls[id(s)] = binding
+        self.members(s.members, block, func)
+
+    def members(self, members, block, func):
+        for m in members:
+            if isinstance(m, n.Field):
+                if m.type is not None:
+                    self.type_ref(m.type, block, func)
+                if m.default is not None:
+                    self.expr(m.default, block, func)
+            elif isinstance(m, n.FunDef):
+                for d in m.decorators:
+                    self.decorator(d, block, func)
+                self.method(m, block, func)
+            elif isinstance(m, n.Impl):
+                self.res.refs[id(m)] = self.lookup(block, m.trait.split(".")[0], func)
+                for f in m.methods:
+                    self.method(f, block, func)
+
+    def method(self, m, block, func):
+        info = self.function(m, block, func, m.name, with_self=not m.is_static)
+        info.is_method = True
+
+    def s_TraitDef(self, s, block, func):
+        self.res.decls[id(s)] = self.declare(block, s.name, "trait", s,
+                                             export=s.pub and func.is_module)
+
+    def s_ImplWith(self, s, block, func):
+        pass
+
+    def s_If(self, s, block, func):
+        for br in s.branches:
+            self.expr(br.test, block, func)
+            self.block(br.body, block, func, (id(br), "body"))
+        if s.orelse is not None:
+            self.block(s.orelse, block, func, (id(s), "else"))
+
+    def s_While(self, s, block, func):
+        self.expr(s.test, block, func)
+        self.block(s.body, block, func, (id(s), "body"), loop=True)
+
+    def s_For(self, s, block, func):
+        if isinstance(s.iterable, n.Range):
+            self.range(s.iterable, block, func)
+        else:
+            self.expr(s.iterable, block, func)
+
+        def declare(b):
+            first = self.declare(b, s.var, "for", s, key=(id(s), 0))
+            second = self.declare(b, s.var2, "for", s, key=(id(s), 1)) if s.var2 else None
+            self.res.decls[id(s)] = (first, second)
+
+        self.block(s.body, block, func, (id(s), "body"), loop=True, declare=declare)
+
+    def range(self, r, block, func):
+        self.expr(r.start, block, func)
+        self.expr(r.stop, block, func)
+        if r.step is not None:
+            self.expr(r.step, block, func)
+
+    def s_Match(self, s, block, func):
+        self.expr(s.subject, block, func)
+        for arm in s.arms:
+            if isinstance(arm.pattern, n.Range):
+                self.range(arm.pattern, block, func)
+            else:
+                for p in arm.pattern:
+                    self.expr(p, block, func)
+            self.block(arm.body, block, func, (id(arm), "body"))
+        if s.orelse is not None:
+            self.block(s.orelse, block, func, (id(s), "else"))
+
+    def s_Try(self, s, block, func):
+        self.block(s.body, block, func, (id(s), "body"))
+        for c in s.catches:
+            if c.type is not None:
+                self.type_ref(c.type, block, func)
+
+            def declare(b, c=c):
+                if c.var is not None:
+                    self.res.decls[id(c)] = self.declare(b, c.var, "catch", c)
+
+            self.block(c.body, block, func, (id(c), "body"), declare=declare)
+        if s.ensure is not None:
+            for stmt in s.ensure:  # no new scope for ensure (§5)
+                self.stmt(stmt, block, func)
+
+    def s_Raise(self, s, block, func):
+        if s.value is not None:
+            self.expr(s.value, block, func)
+
+    def s_With(self, s, block, func):
+        layer = self.new_block(func, block, key=(id(s), "with"), transparent=True)
+        bindings = []
+        for item in s.items:
+            self.expr(item.value, block, func)
+            bindings.append(self.declare(layer, item.name, "with", item) if item.name else None)
+        self.res.decls[id(s)] = bindings
+        for stmt in s.body:  # no new scope for with bodies (§5)
+            self.stmt(stmt, layer, func)
+        self.finish(layer)
+
+    def s_Return(self, s, block, func):
+        if s.value is not None:
+            self.expr(s.value, block, func)
+
+    def s_Break(self, s, block, func):
+        pass
+
+    s_Continue = s_Break
+    s_DocDecl = s_Break
+
+    def s_Use(self, s, block, func):
+        decls = []
+        if s.alias is not None or s.names is None:
+            name = s.alias if s.alias is not None else _module_name(s.path)
+            decls.append(self.declare(block, name, "use", s))
+        for imp in s.names or ():
+            decls.append(self.declare(block, imp.alias or imp.name, "let", imp))
+        self.res.decls[id(s)] = decls
+
+    # -- expressions ---------------------------------------------------------
+
+    def expr(self, e, block, func) -> None:
+        kind = type(e)
+        if kind is n.Name:
+            self.use(block, e.id, e, func)
+        elif kind is n.Lambda:
+            self.function(e, block, func, "<anonymous>")
+        elif kind is n.Await:
+            func.has_await = True
+            self.expr(e.value, block, func)
+        else:
+            for child in n.children(e):
+                if isinstance(child, n.Arg):
+                    self.expr(child.value, block, func)
+                elif isinstance(child, (n.DictEntry, n.FormattedValue)):
+                    for sub in n.children(child):
+                        self.expr(sub, block, func)
+                else:
+                    self.expr(child, block, func)
+
+
+def _module_name(path: str) -> str:
+    stem = path.rstrip("/").rsplit("/", 1)[-1]
+    return stem[:-2] if stem.endswith(".q") else stem
+

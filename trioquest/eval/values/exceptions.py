@@ -1,0 +1,221 @@
+"""Errors as Quest values (LANGUAGE.md §7): methods, locations, Quest stacks,
+and the translation of Python exceptions into Quest errors.
+
+Generated code uses Python operators and Python containers directly, so an
+error in a Quest program often surfaces as a Python exception (IndexError,
+ZeroDivisionError, UnboundLocalError, ...).  `to_quest_error` turns it into
+the Quest error the reference raises, located at the innermost Quest frame
+of its traceback; the original stays available as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from ... import errors as E
+from ...errors import QuestError
+from .forms import to_str, type_name
+from .methods import register
+
+# filename -> Source of every compiled Quest file, for locations and columns.
+QUEST_SOURCES: dict = {}
+
+
+class QuestRaised(QuestError):
+    """``raise obj`` of a struct whose type implements ``Error`` (§7.2)."""
+
+    def __init__(self, value) -> None:
+        message = value.message() if hasattr(value, "message") else to_str(value)
+        super().__init__(to_str(message))
+        self.value = value
+        self.type_name = value._q_name
+
+
+def _new_error(cls, *args):
+    if len(args) != 1:
+        raise E.ArgErr(f"{cls.type_name}.new() takes exactly one argument ({len(args)} given)")
+    if args[0].__class__ is not str:
+        raise E.TypeErr(f"{cls.type_name}.new() expects a Str message, got {type_name(args[0])}")
+    return cls(args[0])
+
+
+QuestError.new = classmethod(_new_error)
+
+
+def error_type(err: QuestError):
+    """The Quest type object of an error: its class, or the user type raised."""
+    if isinstance(err, QuestRaised):
+        return err.value.__class__
+    return err.__class__
+
+
+def stack_frames(err: QuestError) -> list[tuple[str, str, int]]:
+    """(function, file, line) of each Quest frame, outermost first."""
+    frames = getattr(err, "_q_stack", None)
+    if frames is None:
+        frames = _outer_frames(None) + _traceback_frames(err.__traceback__)
+        err._q_stack = frames
+    return frames
+
+
+def _traceback_frames(tb) -> list:
+    frames = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename in QUEST_SOURCES:
+            frames.append((code.co_name, code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    return frames
+
+
+def _outer_frames(frame) -> list:
+    frames = []
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename in QUEST_SOURCES:
+            frames.append((code.co_name, code.co_filename, frame.f_lineno))
+        frame = frame.f_back
+    frames.reverse()
+    return frames
+
+
+def _stack(err: QuestError) -> list:
+    return [f"  at {name} ({path}:{line})" for name, path, line in stack_frames(err)]
+
+
+register(QuestError, {
+    "message": lambda e: e.reason,
+    "type": error_type,
+    "str": lambda e: f"{e.type_name}: {e.reason}",
+    "_rep": lambda e: f"{e.type_name}: {e.reason}",
+    "stack": _stack,
+    "line": lambda e: e.line,
+    "file": lambda e: e.filename,
+    "cause": lambda e: None,
+    "_doc": lambda e: e.__class__.__doc__ or "Exception",
+})
+
+
+# -- locating and translating --------------------------------------------------
+
+
+def caught(exc: BaseException) -> QuestError:
+    """The Quest error for an exception caught by Quest code (``catch``).
+
+    Records the frames outside the catching one now, while they exist, so
+    that ``e.stack()`` can list the whole Quest stack later.
+    """
+    err = to_quest_error(exc)
+    if getattr(err, "_q_stack", None) is None:
+        err._q_stack = _outer_frames(sys._getframe(2)) + _traceback_frames(exc.__traceback__)
+    return err
+
+
+def to_quest_error(exc: BaseException) -> QuestError:
+    if isinstance(exc, QuestError):
+        err = exc
+    else:
+        err = _translate(exc)
+        err.__cause__ = exc
+        err.__traceback__ = exc.__traceback__
+    if err.line is None:
+        locate(err, exc.__traceback__)
+    return err
+
+
+def locate(err: QuestError, tb) -> None:
+    """Set file/line/col from the innermost Quest frame of a traceback."""
+    found = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename in QUEST_SOURCES:
+            found = tb
+        tb = tb.tb_next
+    if found is None:
+        return
+    code = found.tb_frame.f_code
+    line, col = found.tb_lineno, None
+    try:
+        positions = list(code.co_positions())[found.tb_lasti // 2]
+        if positions[0] is not None:
+            line = positions[0]
+            if positions[2] is not None:
+                col = _char_column(QUEST_SOURCES[code.co_filename], line, positions[2])
+    except (IndexError, ValueError):
+        pass
+    err.filename = code.co_filename
+    err.line = line
+    err.col = col if col is not None else 1
+
+
+def _char_column(source, line: int, byte_col: int) -> int:
+    text = source.line_text(line)
+    if text.isascii():
+        return byte_col + 1
+    return len(text.encode()[:byte_col].decode(errors="ignore")) + 1
+
+
+_ARG_ERROR = re.compile(
+    r"(positional argument|keyword argument|required .*argument|takes no arguments|"
+    r"unexpected keyword|multiple values for)")
+_UNBOUND = re.compile(r"(?:local variable|free variable|variable) '(\w+)'")
+_NO_ATTR = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+_PY_TYPES = {"int": "Int", "float": "Float", "str": "Str", "bool": "Bool", "NoneType": "Nil",
+             "list": "Array", "dict": "Dict", "bytes": "Bytes", "tuple": "Array",
+             "function": "Fun", "QSet": "Set"}
+
+
+def quest_name(py_name: str) -> str:
+    """The Quest name behind a Python local (``x__2`` -> ``x``, ``end_`` -> ``end``)."""
+    name = re.sub(r"__\d+$", "", py_name)
+    return name[:-1] if name.endswith("_") and len(name) > 1 else name
+
+
+def _translate(exc: BaseException) -> QuestError:
+    msg = str(exc)
+    if isinstance(exc, ZeroDivisionError):
+        return E.RuntimeErr("Modulo by zero" if "modulo" in msg else "Division by zero")
+    if isinstance(exc, RecursionError):
+        return E.RuntimeErr("Maximum recursion depth exceeded")
+    if isinstance(exc, NameError):
+        m = _UNBOUND.search(msg) or re.search(r"name '(\w+)'", msg)
+        name = quest_name(m.group(1)) if m else "?"
+        return E.NameErr(f"Undefined variable: {name}")
+    if isinstance(exc, IndexError):
+        return E.IndexErr("Index out of bounds" if "out of range" in msg else msg)
+    if isinstance(exc, KeyError):
+        return E.KeyErr(f"Key not found: {to_str(exc.args[0]) if exc.args else ''}")
+    if isinstance(exc, TypeError):
+        if _ARG_ERROR.search(msg):
+            return E.ArgErr(_python_names(msg))
+        if "not callable" in msg:
+            m = re.search(r"'(\w+)' object is not callable", msg)
+            what = _PY_TYPES.get(m.group(1), m.group(1)) if m else "value"
+            return E.TypeErr(f"Cannot call a value of type {what}")
+        if "does not support item assignment" in msg:
+            m = re.search(r"'(\w+)' object", msg)
+            what = _PY_TYPES.get(m.group(1), m.group(1)) if m else "value"
+            return E.TypeErr(f"Cannot assign to an index of {what}")
+        return E.TypeErr(_python_names(msg))
+    if isinstance(exc, AttributeError):
+        m = _NO_ATTR.search(msg)
+        if m:
+            return E.AttrErr(f"{_PY_TYPES.get(m.group(1), m.group(1))} has no field '{m.group(2)}'")
+        return E.AttrErr(msg)
+    if isinstance(exc, UnicodeError):
+        return E.ValueErr(msg)
+    if isinstance(exc, ValueError):
+        return E.ValueErr(msg)
+    if isinstance(exc, OSError):
+        text = exc.strerror or msg
+        return E.IOErr(f"{text}: {exc.filename}" if exc.filename else text)
+    if isinstance(exc, (OverflowError, MemoryError)):
+        return E.RuntimeErr(msg or type(exc).__name__)
+    return E.RuntimeErr(f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__)
+
+
+def _python_names(msg: str) -> str:
+    for py, q in _PY_TYPES.items():
+        msg = msg.replace(f"'{py}'", q)
+    return re.sub(r"(\w+)\(\)", lambda m: quest_name(m.group(1)) + "()", msg)
