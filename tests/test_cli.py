@@ -111,7 +111,7 @@ def test_byte_order_mark_and_crlf_are_accepted(write, capsys):
 
 def test_usage_errors(capsys):
     assert main([]) == 2
-    assert "a command is required" in capsys.readouterr().err
+    assert "a program is required" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
         main(["check"])
     assert info.value.code == 2
