@@ -115,6 +115,7 @@ def test_usage_errors(capsys):
     with pytest.raises(SystemExit) as info:
         main(["check"])
     assert info.value.code == 2
+    capsys.readouterr()
     # A word that is not a command is the program to run.
     assert main(["frobnicate"]) == 2
     assert capsys.readouterr().err == "trioquest: cannot read 'frobnicate': no such file\n"
