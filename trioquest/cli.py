@@ -20,7 +20,7 @@ from .errors import QuestError
 from .source import Source
 
 EXIT_OK, EXIT_QUEST_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
-COMMANDS = ("check", "run")
+COMMANDS = ("check", "run", "test")
 
 
 class UsageError(Exception):
@@ -161,7 +161,27 @@ def build_arg_parser() -> argparse.ArgumentParser:
     run.add_argument("file", metavar="FILE")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
     run.set_defaults(handler=_run, code=None)
+    test = sub.add_parser(
+        "test", help="run Quest test files (test_*.q, *_test.q)",
+        description="Discover test files under PATHS (default: test/ or .), run them "
+                    "with std/test, and end with 'N passed, M failed'.")
+    test.add_argument("paths", nargs="*", metavar="PATH")
+    test.add_argument("-v", "--verbose", action="store_true", help="print every test")
+    test.add_argument("--color", dest="color", action="store_true", default=None,
+                      help="colour the output (default: when writing to a terminal)")
+    test.add_argument("--no-color", dest="color", action="store_false")
+    test.add_argument("--cap", "--capture", dest="capture", metavar="MODE",
+                      help="capture test output: all (default), stdout, stderr, no")
+    test.add_argument("--tag", action="append", help="run only tests with this tag")
+    test.add_argument("--skip-tag", action="append", help="skip tests with this tag")
+    test.set_defaults(handler=_test)
     return ap
+
+
+def _test(args) -> int:
+    from .testrunner import run_tests
+
+    return run_tests(args)
 
 
 def _split_program_args(argv: list[str]) -> tuple[list[str], list[str]]:

@@ -85,6 +85,9 @@ class Compiler(ExpressionCompiler):
         info = self.res.module
         self.ctx = FunctionContext(info, "<module>")
         body: list[ast.stmt] = []
+        for b in self.res.predeclared:  # variables handed in by sys.eval / the REPL
+            body.append(P.assign(b.py, ast.Subscript(value=P.name("_Q_ns"), slice=P.const(b.py),
+                                                     ctx=ast.Load())))
         sink = "_Q_result" if self.value_sink else None
         if sink:
             body.append(P.assign(sink, P.const(None)))

@@ -100,10 +100,9 @@ class Loader:
     def load_module(self, path: str) -> QModule:
         """``sys.load_module(path)``: by path from the current directory, with
         every top-level name visible (§11)."""
-        file = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
-        if not os.path.isfile(file):
+        if not os.path.isfile(path):
             raise ImportErr(f"Module not found: '{path}'")
-        return self.load_file(os.path.normpath(file), name=_module_name(path), export_all=True)
+        return self.load_file(os.path.normpath(path), name=_module_name(path), export_all=True)
 
 
 def _module_name(path: str) -> str:

@@ -100,6 +100,7 @@ class Resolution:
         self.block_boxes: dict[object, list[Binding]] = {}
         self.functions: dict[int, FunctionInfo] = {}
         self.module: FunctionInfo | None = None
+        self.predeclared: list[Binding] = []
 
 
 def resolve(program: n.Program, *, builtins: frozenset[str] = frozenset(),
@@ -138,9 +139,11 @@ class _Resolver:
             self.res.module = module
             self.res.functions[id(program)] = module
             block = self.new_block(module, None, key=(id(program), "body"))
+            self.res.predeclared = []
             for i, (qname, py) in enumerate(self.predeclared.items()):
                 binding = self.declare(block, qname, "let", program, key=("pre", i))
                 binding.py = py
+                self.res.predeclared.append(binding)
             self.function_body(program.body, block, module)
             if self.declaring_pass:
                 self.allocate()

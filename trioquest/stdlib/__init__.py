@@ -12,6 +12,9 @@ import os
 
 STD_MODULES = {
     "std/math": "trioquest.stdlib.math_",
+    "std/sys": "trioquest.stdlib.sys_",
+    "std/test": "trioquest.stdlib.test_",
+    "std/error": "error.q",
 }
 
 

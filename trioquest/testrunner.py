@@ -1,0 +1,91 @@
+"""``trioquest test [OPTIONS] [PATHS]``: discover and run Quest test files (§14).
+
+Paths default to ``test/`` when it exists, else the current directory.  A
+file is a test file when its name starts with ``test_`` or ends with
+``_test.q`` and does not start with ``.``.  All files load into one process
+(``sys.load_module``), so one std/test instance counts every test; a file
+that fails to load stops the run.  Options may also come from the ``[test]``
+table of ``quest.toml`` (colors, condensed, capture, paths, tags, skip_tags).
+The run ends with std/test's statistics and the line ``N passed, M failed``
+(``, K skipped`` when any), counting test cases; the exit status is 1 when
+anything failed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .errors import QuestError
+
+
+def load_config() -> dict:
+    if not os.path.isfile("quest.toml"):
+        return {}
+    import tomllib
+
+    try:
+        with open("quest.toml", "rb") as f:
+            return tomllib.load(f).get("test", {})
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        print(f"trioquest: ignoring quest.toml: {e}", file=sys.stderr)
+        return {}
+
+
+def run_tests(args) -> int:
+    from .eval.interpreter import Interpreter, QuestExit, format_uncaught
+    from .stdlib.test_ import discover
+
+    config = load_config()
+    paths = args.paths or config.get("paths") or (["test"] if os.path.isdir("test") else ["."])
+    if isinstance(paths, str):
+        paths = [paths]
+    interp = Interpreter(["test", *paths])
+    interp.loader.use("std/test")
+    state = interp.test_state
+    state.condensed = not args.verbose and config.get("condensed", True)
+    state.colors = args.color if args.color is not None else config.get(
+        "colors", sys.stdout.isatty())
+    state.capture = {"no": "none", "0": "none"}.get(args.capture or config.get("capture", ""),
+                                                    args.capture or "all")
+    state.filter_tags = list(args.tag or config.get("tags", []))
+    state.skip_tags = list(args.skip_tag or config.get("skip_tags", []))
+    files = []
+    for p in paths:
+        if os.path.isdir(p):
+            files.extend(discover(p))
+        elif os.path.isfile(p):
+            files.append(p)
+        else:
+            print(f"trioquest: no such test path: '{p}'", file=sys.stderr)
+            return 2
+    for f in files:
+        try:
+            interp.loader.load_module(f)
+        except QuestExit as e:
+            return e.code
+        except Exception as e:
+            if not isinstance(e, QuestError) and not _in_quest(e):
+                raise
+            state.flush_module()
+            print(f"\u2717 Failed to load module: {f}")
+            print(format_uncaught(e))
+            return 1
+    state.colors = state.colors  # stats() uses the same colour setting
+    interp.loader.use("std/test").stats()
+    summary = f"{state.passed} passed, {state.cases_failed} failed"
+    if state.skipped:
+        summary += f", {state.skipped} skipped"
+    print(summary)
+    return 1 if state.failed or state.cases_failed else 0
+
+
+def _in_quest(exc) -> bool:
+    from .eval.values.exceptions import QUEST_SOURCES
+
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in QUEST_SOURCES:
+            return True
+        tb = tb.tb_next
+    return False
