@@ -89,8 +89,7 @@ def _run(args) -> int:
     if args.emit_python:
         import ast
 
-        _, module = interp.compile(source)
-        print(ast.unparse(module))
+        print(ast.unparse(interp.compile(source).python))
         return EXIT_OK
     try:
         interp.run_main(source)

@@ -23,6 +23,7 @@ from ..errors import QuestSyntaxError
 from ..source import Source
 from . import pyast as P
 from .expressions import ExpressionCompiler
+from .infer import DICT, INT, LIST, STR, FunctionTypes, numeric_params
 from .runtime import BUILTINS
 from .scopes import Resolution, resolve
 from .values.usertypes import BUILTIN_TYPE_NAMES
@@ -47,14 +48,14 @@ class FunctionContext:
     temps: int = 0
     catch_depth: int = 0
     loop_depth: int = 0
+    types: object = None          # infer.FunctionTypes
 
 
 @dataclass
-class CompiledModule:
+class Compiled:
     code: object                  # the code object defining _Q_body
     python: ast.Module            # the generated Python (for --emit-python)
-    doc: str | None
-    names: dict = field(default_factory=dict)
+    globals: dict = field(default_factory=dict)  # extra globals the code needs
 
 
 class Compiler(ExpressionCompiler):
@@ -70,6 +71,7 @@ class Compiler(ExpressionCompiler):
         self.prelude: list[ast.stmt] = []
         self.counter = 0
         self.code_names: dict[str, str] = {}
+        self.extra_globals: dict[str, object] = {}
 
     # -- infrastructure ------------------------------------------------------------
 
@@ -84,6 +86,7 @@ class Compiler(ExpressionCompiler):
     def compile_module(self, program: n.Program) -> ast.Module:
         info = self.res.module
         self.ctx = FunctionContext(info, "<module>")
+        self.ctx.types = FunctionTypes(self.res, info, program.body)
         body: list[ast.stmt] = []
         for b in self.res.predeclared:  # variables handed in by sys.eval / the REPL
             body.append(P.assign(b.py, ast.Subscript(value=P.name("_Q_ns"), slice=P.const(b.py),
@@ -155,7 +158,13 @@ class Compiler(ExpressionCompiler):
     # -- simple statements -------------------------------------------------------------
 
     def s_ExprStmt(self, s, sink):
-        return self.sink_value(self.expr(s.value), sink)
+        v = s.value
+        if sink is None and isinstance(v, n.MethodCall) and v.name == "push" \
+                and len(v.args) == 1 and v.args[0].kind == "pos" \
+                and self.ctx.types.of(v.obj) == LIST:
+            append = ast.Attribute(value=self.expr(v.obj), attr="append", ctx=ast.Load())
+            return [P.expr_stmt(P.call(append, self.expr(v.args[0].value)))]
+        return self.sink_value(self.expr(v), sink)
 
     def s_Let(self, s, sink):
         out = []
@@ -219,15 +228,23 @@ class Compiler(ExpressionCompiler):
             return [P.expr_stmt(P.helper("set_attr", self.expr(target.obj),
                                          P.const(target.name), value))]
         obj = self.expr(target.obj)
-        return [P.expr_stmt(P.helper("set_index", obj, self.expr(target.index), value))]
+        index = self.expr(target.index)
+        to, ti = self.ctx.types.of(target.obj), self.ctx.types.of(target.index)
+        if (to == LIST and ti == INT) or (to == DICT and ti == STR):
+            return [ast.Assign(targets=[ast.Subscript(value=obj, slice=index, ctx=ast.Store())],
+                               value=value)]
+        return [P.expr_stmt(P.helper("set_index", obj, index, value))]
 
     def s_AugAssign(self, s, sink):
-        helper = "iadd" if s.op == "+" else {"-": "sub", "*": "mul", "/": "div", "%": "mod"}[s.op]
+        op = "+=" if s.op == "+" else s.op
         target = s.target
         if isinstance(target, n.Name):
-            current = self.expr(target) if self.res.refs.get(id(target)) else P.const(None)
-            return self.assign_to(target, P.helper(helper, current, self.expr(s.value)), s) \
-                + self.sink_nil(sink)
+            if self.res.refs.get(id(target)) is None:
+                return self.assign_to(target, self.expr(s.value), s) + self.sink_nil(sink)
+            new = self.expr(n.BinOp(op, target, s.value, line=s.line, col=s.col,
+                                    end_line=s.end_line, end_col=s.end_col))
+            return self.assign_to(target, new, s) + self.sink_nil(sink)
+        helper = "iadd" if s.op == "+" else {"-": "sub", "*": "mul", "/": "div", "%": "mod"}[s.op]
         out = []
         obj_tmp = self.temp()
         out.append(P.assign(obj_tmp, self.expr(target.obj)))
@@ -337,12 +354,13 @@ class Compiler(ExpressionCompiler):
         outer = self.ctx
         ret = getattr(node, "return_type", None)
         self.ctx = FunctionContext(info, quest_name, method_of=method_of)
+        self.ctx.types = FunctionTypes(self.res, info, node.body, node.params)
         try:
             if ret is not None:
                 self.ctx.return_check = (P.const(quest_name), *self.type_args(ret))
             params, prologue, problem = self.parameters(node, method_of is not None and not
                                                         getattr(node, "is_static", False))
-            body = prologue + self.block(node.body, (id(node), "body"), RETURN)
+            body = prologue + self.function_body(node, info)
             if self.ctx.return_check is not None:
                 body.append(ast.Return(value=self.checked_return(P.const(None))))
             # Cells of loop variables are bound when the function is made, so
@@ -370,6 +388,32 @@ class Compiler(ExpressionCompiler):
         self.pos.at(fn, node)
         self.code_names[def_name] = quest_name
         return [fn]
+
+    def function_body(self, node, info) -> list[ast.stmt]:
+        """The body, twice when parameters are used arithmetically: a version
+        compiled assuming they are Ints (entered when they are), and the
+        general one."""
+        generic = self.block(node.body, (id(node), "body"), RETURN)
+        spec = numeric_params(self.res, node)
+        bindings = [self.res.decls[id(p)] for p in node.params if p.name in spec]
+        if not spec or any(b.boxed or b.assigned_in_closure for b in bindings):
+            return generic
+        own = self.res.decls.get(id(node)) if isinstance(node, n.FunDef) else None
+        if own is not None and (own.kind != "fun" or own.assigned or node.decorators):
+            own = None
+        general_types = self.ctx.types
+        self.ctx.types = FunctionTypes(self.res, info, node.body, node.params,
+                                       param_types={p: INT for p in spec}, self_binding=own)
+        try:
+            fast = self.block(node.body, (id(node), "body"), RETURN)
+        finally:
+            self.ctx.types = general_types
+        checks = [ast.Attribute(value=P.name(b.py), attr="__class__", ctx=ast.Load())
+                  for b in bindings] + [P.name("_Q_T_int")]
+        test = ast.Compare(left=checks[0], ops=[ast.Is()] * (len(checks) - 1),
+                           comparators=checks[1:])
+        return [self.pos.at(ast.If(test=test, body=fast or [ast.Pass()],
+                                   orelse=generic or [ast.Pass()]), node)]
 
     def parameters(self, node, with_self: bool):
         """(ast.arguments, prologue statements, error) for a function's parameters."""
@@ -652,7 +696,7 @@ def compile_program(program: n.Program, source: Source, *, export_all: bool = Fa
         raise
     except SyntaxError as e:  # Python rejected what we generated: a compiler bug
         raise RuntimeError(f"internal compiler error: {e}") from e
-    return _rename_code(code, compiler.code_names), module
+    return Compiled(_rename_code(code, compiler.code_names), module, compiler.extra_globals)
 
 
 def _rename_code(code, names: dict):

@@ -12,14 +12,25 @@ import ast
 
 from .. import nodes as n
 from . import pyast as P
+from .infer import DICT, FLOAT, INT, LIST, NUM, NUMERIC, STR
 from .runtime import BUILTINS, TYPE_WORD_STATICS
+from .values.methods import METHODS
 
 _BINARY_HELPERS = {
-    "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "**": "pow",
+    "+=": "iadd", "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "**": "pow",
     "..": "concat", "&": "band", "|": "bor", "^": "bxor", "<<": "shl", ">>": "shr",
     "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge",
 }
 _UNARY_HELPERS = {"-": "neg", "+": "pos", "~": "bnot"}
+_PY_OPS = {"+": ast.Add, "+=": ast.Add, "-": ast.Sub, "*": ast.Mult}
+_PY_CMP = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
+_PY_TYPES = {INT: int, FLOAT: float, STR: str, LIST: list, DICT: dict}
+# Quest methods whose Python namesake behaves the same on that type.
+_NATIVE_METHODS = {
+    STR: {"upper", "lower", "capitalize", "title", "replace", "startswith", "endswith",
+          "count"},
+    DICT: set(),
+}
 _MAGIC = ("__file__", "__line__", "__function__")
 
 
@@ -97,11 +108,35 @@ class ExpressionCompiler:
     # -- operators ---------------------------------------------------------------
 
     def e_BinOp(self, e):
+        op = e.op
+        types = self.ctx.types
+        ta, tb = types.of(e.left), types.of(e.right)
         left, right = self.expr(e.left), self.expr(e.right)
-        if e.op == "==" or e.op == "!=":
+        if op == "==" or op == "!=":
             special = self.identity_compare(e, left, right)
             if special is not None:
                 return special
+            if STR in (ta, tb) or (ta == tb == INT) or _big_int_literal(e.left) \
+                    or _big_int_literal(e.right):
+                return _compare(left, op, right)
+            return self.guarded_int(e, left, right, ta, tb, lambda l, r: _compare(l, op, r))
+        if op in _PY_OPS or op in _PY_CMP:
+            plain = (ta in NUMERIC and tb in NUMERIC) or (op == "*" and ta == STR and tb == INT) \
+                or (op in ("+", "+=") and ta == tb == LIST) or (op in _PY_CMP and ta == tb == STR) \
+                or (op == "+=" and ta == tb == STR)
+            make = (lambda l, r: ast.BinOp(left=l, op=_PY_OPS[op](), right=r)) if op in _PY_OPS \
+                else (lambda l, r: _compare(l, op, r))
+            if plain:
+                return make(left, right)
+            return self.guarded_int(e, left, right, ta, tb, make)
+        if op == "/" or op == "%":
+            if ta == tb == INT:
+                return self.int_div_mod(e, left, right)
+            if op == "/" and FLOAT in (ta, tb) and ta in NUMERIC and tb in NUMERIC:
+                return ast.BinOp(left=left, op=ast.Div(), right=right)
+        if op == "..":
+            return ast.BinOp(left=self.as_str(left, ta), op=ast.Add(),
+                             right=self.as_str(right, tb))
         return P.helper(_BINARY_HELPERS[e.op], left, right)
 
     def identity_compare(self, e, left, right):
@@ -111,6 +146,64 @@ class ExpressionCompiler:
                 op = ast.Is() if e.op == "==" else ast.IsNot()
                 return ast.Compare(left=other, ops=[op], comparators=[self.expr(side)])
         return None
+
+    def guarded_int(self, e, left, right, ta, tb, make):
+        """``make(l, r)`` when both operands are Ints, else the runtime helper.
+
+        Operands are evaluated once, in order: non-trivial ones go through
+        walrus temporaries, and the guard compares both classes in one chain
+        (``a.__class__ is b.__class__ is int``) so both are always evaluated.
+        """
+        checks = []
+        l_test, l_use = self.reusable(left)
+        r_test, r_use = self.reusable(right)
+        if ta != INT:
+            checks.append(ast.Attribute(value=l_test, attr="__class__", ctx=ast.Load()))
+        elif l_test is not l_use:
+            checks.append(ast.Attribute(value=l_test, attr="__class__", ctx=ast.Load()))
+        if tb != INT:
+            checks.append(ast.Attribute(value=r_test, attr="__class__", ctx=ast.Load()))
+        elif r_test is not r_use:
+            checks.append(ast.Attribute(value=r_test, attr="__class__", ctx=ast.Load()))
+        checks.append(P.name("_Q_T_int"))
+        test = ast.Compare(left=checks[0], ops=[ast.Is()] * (len(checks) - 1),
+                           comparators=checks[1:])
+        slow = P.helper(_BINARY_HELPERS[e.op], l_use, r_use)
+        return ast.IfExp(test=test, body=make(l_use, r_use), orelse=slow)
+
+    def reusable(self, node):
+        """(expression to evaluate first, expression to reuse) for an operand."""
+        if isinstance(node, (ast.Name, ast.Constant)):
+            return node, node
+        tmp = self.temp()
+        return ast.NamedExpr(target=P.name(tmp, True), value=node), P.name(tmp)
+
+    def int_div_mod(self, e, left, right):
+        """Int ``/`` and ``%`` truncate toward zero: Python's ``//`` and ``%`` agree
+        when the dividend is >= 0 and the divisor > 0."""
+        l_test, l_use = self.reusable(left)
+        r_test, r_use = self.reusable(right)
+        pyop = ast.FloorDiv() if e.op == "/" else ast.Mod()
+        positive_literal = isinstance(e.right, n.Int) and e.right.value > 0
+        if positive_literal:
+            test = ast.Compare(left=l_test, ops=[ast.GtE()], comparators=[P.const(0)])
+        else:
+            test = ast.Compare(left=l_test, ops=[ast.GtE(), ast.Lt()],
+                               comparators=[P.const(0), r_test])
+        return ast.IfExp(test=test, body=ast.BinOp(left=l_use, op=pyop, right=r_use),
+                         orelse=P.helper(_BINARY_HELPERS[e.op], l_use, r_use))
+
+    def as_str(self, node, t):
+        """The string form of an operand of ``..``."""
+        if t == STR:
+            return node
+        if t == INT:
+            return P.call(P.name("_Q_int_repr"), node)
+        test_expr, use = self.reusable(node)
+        return ast.IfExp(
+            test=ast.Compare(left=ast.Attribute(value=test_expr, attr="__class__", ctx=ast.Load()),
+                             ops=[ast.Is()], comparators=[P.name("_Q_T_str")]),
+            body=use, orelse=P.helper("str", use))
 
     def e_BoolOp(self, e):
         left, right = self.expr(e.left), self.expr(e.right)
@@ -126,6 +219,8 @@ class ExpressionCompiler:
         operand = self.expr(e.operand)
         if e.op == "not":
             return ast.UnaryOp(op=ast.Not(), operand=operand)
+        if e.op == "-" and self.ctx.types.of(e.operand) in NUMERIC:
+            return ast.UnaryOp(op=ast.USub(), operand=operand)
         return P.helper(_UNARY_HELPERS[e.op], operand)
 
     def e_Await(self, e):
@@ -135,7 +230,7 @@ class ExpressionCompiler:
     # -- member access and indexing -------------------------------------------------
 
     def e_Attribute(self, e):
-        slot = self.own_field_slot(e.obj, e.name)
+        slot = self.own_field_slot(e.obj, e.name) or self.public_field_slot(e.obj, e.name)
         if slot is not None:
             return ast.Attribute(value=self.expr(e.obj), attr=slot, ctx=ast.Load())
         if self.is_module(e.obj):
@@ -147,7 +242,25 @@ class ExpressionCompiler:
         if isinstance(e.index, tuple):
             return P.helper("multi_index", obj, ast.Tuple(
                 elts=[self.expr(i) for i in e.index], ctx=ast.Load()))
-        return P.helper("index", obj, self.expr(e.index))
+        types = self.ctx.types
+        to, ti = types.of(e.obj), types.of(e.index)
+        index = self.expr(e.index)
+        if to in (LIST, STR) and ti == INT:
+            return ast.Subscript(value=obj, slice=index, ctx=ast.Load())
+        if to == DICT and ti == STR:
+            return P.call(ast.Attribute(value=obj, attr="get", ctx=ast.Load()), index)
+        simple = isinstance(obj, (ast.Name, ast.Constant)) and \
+            isinstance(index, (ast.Name, ast.Constant))
+        if simple and to in (LIST, None) and ti in (INT, None):
+            checks = []
+            if to is None:
+                checks.append(_class_is(obj, "_Q_T_list"))
+            if ti is None:
+                checks.append(_class_is(index, "_Q_T_int"))
+            test = checks[0] if len(checks) == 1 else ast.BoolOp(op=ast.And(), values=checks)
+            return ast.IfExp(test=test, body=ast.Subscript(value=obj, slice=index, ctx=ast.Load()),
+                             orelse=P.helper("index", obj, index))
+        return P.helper("index", obj, index)
 
     # -- calls -----------------------------------------------------------------------
 
@@ -169,10 +282,25 @@ class ExpressionCompiler:
                 slice=P.const(e.name), ctx=ast.Load())
             return self.call_with(func, [], e.args)
         if self.is_module(obj_node) or self.is_type_binding(obj_node) or \
-                self.own_method(obj_node, e.name):
+                self.own_method(obj_node, e.name) or self.known_user_method(obj_node, e.name):
             func = ast.Attribute(value=self.expr(obj_node), attr=e.name, ctx=ast.Load())
             return self.call_with(func, [], e.args)
+        t = self.ctx.types.of(obj_node)
+        if t in _PY_TYPES and all(a.kind == "pos" for a in e.args):
+            receiver = self.expr(obj_node)
+            if e.name in _NATIVE_METHODS.get(t, ()):
+                func = ast.Attribute(value=receiver, attr=e.name, ctx=ast.Load())
+                return self.call_with(func, [], e.args)
+            if e.name == "len" and t in (LIST, DICT) and not e.args:
+                return P.call(P.name("_Q_len"), receiver)
+            if t == DICT and e.name == "get" and len(e.args) in (1, 2) and \
+                    self.ctx.types.of(e.args[0].value) == STR:
+                func = ast.Attribute(value=receiver, attr="get", ctx=ast.Load())
+                return self.call_with(func, [], e.args)
+            return self.call_with(P.name(self.method_global(t, e.name)), [receiver], e.args)
         receiver = self.expr(obj_node)
+        if e.name == "len" and not e.args and isinstance(receiver, ast.Name) and t is None:
+            return self.inline_len(receiver, self.dispatch(receiver, receiver, e))
         if isinstance(receiver, ast.Name):
             first = receiver
             cls_of = P.name(receiver.id)
@@ -180,11 +308,25 @@ class ExpressionCompiler:
             tmp = self.temp()
             cls_of = ast.NamedExpr(target=P.name(tmp, True), value=receiver)
             first = P.name(tmp)
+        return self.dispatch(cls_of, first, e)
+
+    def dispatch(self, cls_of, first, e) -> ast.expr:
+        """``_Q_M[obj.__class__]["name"](obj, args)``: the generic method call."""
         table = ast.Subscript(
             value=P.name("_Q_M"),
             slice=ast.Attribute(value=cls_of, attr="__class__", ctx=ast.Load()), ctx=ast.Load())
         func = ast.Subscript(value=table, slice=P.const(e.name), ctx=ast.Load())
         return self.call_with(func, [first], e.args)
+
+    def inline_len(self, x: ast.Name, slow: ast.expr) -> ast.expr:
+        """``x.len()`` on an unknown value: Array and ASCII Str lengths inline
+        (Str.len() counts UTF-8 bytes, which for ASCII text is its length)."""
+        is_list = _class_is(x, "_Q_T_list")
+        is_ascii = ast.BoolOp(op=ast.And(), values=[
+            _class_is(x, "_Q_T_str"),
+            P.call(ast.Attribute(value=x, attr="isascii", ctx=ast.Load()))])
+        return ast.IfExp(test=ast.BoolOp(op=ast.Or(), values=[is_list, is_ascii]),
+                         body=P.call(P.name("_Q_len"), x), orelse=slow)
 
     def call_with(self, func, leading: list, args) -> ast.expr:
         positional = list(leading)
@@ -220,7 +362,40 @@ class ExpressionCompiler:
         self.prelude.extend(self.function_def(e, def_name, "<anonymous>"))
         return P.name(def_name)
 
+    def method_global(self, t: str, name: str) -> str:
+        """A module global holding the implementation of a builtin type's method."""
+        gname = f"_Q_MT_{t}_{name}"
+        if gname not in self.extra_globals:
+            self.extra_globals[gname] = METHODS[_PY_TYPES[t]][name]
+        return gname
+
     # -- static knowledge about receivers ----------------------------------------------
+
+    def user_type_of(self, node):
+        t = self.ctx.types.of(node)
+        if isinstance(t, tuple) and t[0] == "user":
+            return t[1]
+        return None
+
+    def known_user_method(self, node, name: str) -> bool:
+        typedef = self.user_type_of(node)
+        if typedef is None:
+            return False
+        return any(isinstance(m, n.FunDef) and m.name == name and not m.is_static
+                   for m in typedef.members) or any(
+            isinstance(m, n.Impl) and any(f.name == name for f in m.methods)
+            for m in typedef.members)
+
+    def public_field_slot(self, node, name: str):
+        typedef = self.user_type_of(node)
+        if typedef is None:
+            return None
+        methods = {m.name for m in typedef.members if isinstance(m, n.FunDef)}
+        methods |= {f.name for m in typedef.members if isinstance(m, n.Impl) for f in m.methods}
+        for m in typedef.members:
+            if isinstance(m, n.Field) and m.name == name and m.pub:
+                return "_qf_" + name if name in methods else name
+        return None
 
     def binding_of(self, node):
         if isinstance(node, n.Name):
@@ -252,3 +427,18 @@ class ExpressionCompiler:
         b = self.binding_of(obj)
         return b is not None and b.kind == "param" and b.owner is self.ctx.info \
             and not b.assigned and name in t.methods
+
+
+def _compare(left, op, right):
+    return ast.Compare(left=left, ops=[_PY_CMP[op]()], comparators=[right])
+
+
+def _big_int_literal(node) -> bool:
+    """An Int literal other than -1, 0 and 1: Python's == on it is Quest's (no Bool
+    equals it, and no Float within Quest's epsilon differs from it)."""
+    return isinstance(node, n.Int) and abs(node.value) >= 2
+
+
+def _class_is(node, type_global: str):
+    return ast.Compare(left=ast.Attribute(value=node, attr="__class__", ctx=ast.Load()),
+                       ops=[ast.Is()], comparators=[P.name(type_global)])

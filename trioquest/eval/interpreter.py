@@ -45,7 +45,7 @@ class Interpreter:
 
     def compile(self, source: Source, *, export_all: bool = False, value_sink: bool = False,
                 predeclared: dict | None = None):
-        """(code object, generated Python ast) for a source."""
+        """The `Compiled` program (code object, generated Python, extra globals)."""
         program = parse(source)
         QUEST_SOURCES[source.filename] = source
         return compile_program(program, source, export_all=export_all, value_sink=value_sink,
@@ -54,9 +54,10 @@ class Interpreter:
     def execute(self, source: Source, module: QModule, *, export_all: bool = False,
                 value_sink: bool = False):
         """Compile and run a module's body; exported names land in `module`."""
-        code, _ = self.compile(source, export_all=export_all, value_sink=value_sink)
+        compiled = self.compile(source, export_all=export_all, value_sink=value_sink)
         ns = self.namespace()
-        exec(code, ns)
+        ns.update(compiled.globals)
+        exec(compiled.code, ns)
         return ns["_Q_body"](module.__dict__)
 
     def run_main(self, source: Source) -> None:

@@ -45,6 +45,7 @@ class Binding:
     in_loop: bool = False           # declared inside a loop of its function
     export: bool = False            # a module-level `pub` declaration
     assigned: bool = False          # assigned after its declaration
+    assigned_in_closure: bool = False  # assigned by a nested function
 
     def __repr__(self) -> str:
         return f"Binding({self.name!r} -> {self.py!r}, {self.kind})"
@@ -222,6 +223,8 @@ class _Resolver:
             return None
         if binding.owner is not func:
             binding.captured = True
+            if store:
+                binding.assigned_in_closure = True
             info = func
             while info is not None and info is not binding.owner:
                 info.free[binding.py] = binding

@@ -125,10 +125,11 @@ def make_module(interpreter) -> QModule:
         caller = sys._getframe(1)
         scope = _visible_scope(caller)
         source = Source(code, "<eval>")
-        compiled, _ = interpreter.compile(source, value_sink=True,
-                                          predeclared={q: py for q, (py, _) in scope.items()})
+        compiled = interpreter.compile(source, value_sink=True,
+                                       predeclared={q: py for q, (py, _) in scope.items()})
         ns = interpreter.namespace()
-        exec(compiled, ns)
+        ns.update(compiled.globals)
+        exec(compiled.code, ns)
         return ns["_Q_body"]({py: value for py, value in scope.values()})
 
     def call_depth():

@@ -111,7 +111,10 @@ def slice_(a: list, start: int, end: int | None = None) -> list:
 
 
 def join(a: list, sep: str = "") -> str:
-    return sep.join([x if x.__class__ is str else to_str(x) for x in a])
+    try:
+        return sep.join(a)
+    except TypeError:  # not all strings: use their string forms
+        return to_str(sep).join([x if x.__class__ is str else to_str(x) for x in a])
 
 
 def contains(a: list, x) -> bool:
