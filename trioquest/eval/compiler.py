@@ -172,7 +172,7 @@ class Compiler(ExpressionCompiler):
             binding = self.res.decls[id(b)]
             value = self.expr(b.value)
             if id(b) in self.res.problems:
-                out.append(P.raise_call("redeclared", P.const(b.name)))
+                out.append(self.pos.at(P.raise_call("redeclared", P.const(b.name)), b))
             out.extend(self.store(binding, value, b))
         return out + self.sink_nil(sink)
 
