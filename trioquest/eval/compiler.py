@@ -283,9 +283,13 @@ class Compiler(ExpressionCompiler):
         return [ast.Return(value=self.checked_return(value))]
 
     def s_Break(self, s, sink):
+        if not self.ctx.loop_depth:
+            return [P.raise_call("outside_loop", P.const("break"))]
         return [ast.Break()]
 
     def s_Continue(self, s, sink):
+        if not self.ctx.loop_depth:
+            return [P.raise_call("outside_loop", P.const("continue"))]
         return [ast.Continue()]
 
     def s_Raise(self, s, sink):

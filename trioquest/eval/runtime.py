@@ -286,6 +286,10 @@ def del_error(name: str, kind: str):
     raise E.RuntimeErr(f"Cannot delete '{name}': it is not declared in the current scope")
 
 
+def outside_loop(word: str):
+    raise E.RuntimeErr(f"'{word}' outside of a loop")
+
+
 def not_implemented(what: str):
     raise E.RuntimeErr(f"{what} not yet implemented")
 
@@ -453,7 +457,7 @@ HELPERS = {
     "_Q_reraise_outside": reraise_outside_catch,
     "_Q_undefined": undefined, "_Q_undefined_function": undefined_function,
     "_Q_redeclared": redeclared, "_Q_undeclared": undeclared, "_Q_const_assign": const_assign,
-    "_Q_del_error": del_error, "_Q_not_implemented": not_implemented,
+    "_Q_del_error": del_error, "_Q_outside_loop": outside_loop, "_Q_not_implemented": not_implemented,
     "_Q_check_param": check_param, "_Q_check_return": check_return,
     "_Q_check_assign": check_assign, "_Q_annotation_type": annotation_type,
     "_Q_merge_kwargs": merge_kwargs, "_Q_spread": spread,
