@@ -56,6 +56,7 @@ class Compiled:
     code: object                  # the code object defining _Q_body
     python: ast.Module            # the generated Python (for --emit-python)
     globals: dict = field(default_factory=dict)  # extra globals the code needs
+    doc: str | None = None        # the module's docstring (§2.4)
 
 
 class Compiler(ExpressionCompiler):
@@ -700,7 +701,10 @@ def compile_program(program: n.Program, source: Source, *, export_all: bool = Fa
         raise
     except SyntaxError as e:  # Python rejected what we generated: a compiler bug
         raise RuntimeError(f"internal compiler error: {e}") from e
-    return Compiled(_rename_code(code, compiler.code_names), module, compiler.extra_globals)
+    first = program.body[0] if program.body else None
+    doc = first.value.value if isinstance(first, n.ExprStmt) and isinstance(first.value, n.Str) \
+        else None
+    return Compiled(_rename_code(code, compiler.code_names), module, compiler.extra_globals, doc)
 
 
 def _rename_code(code, names: dict):

@@ -14,7 +14,7 @@ from .. import nodes as n
 from . import pyast as P
 from .infer import DICT, FLOAT, INT, LIST, NUM, NUMERIC, STR
 from .runtime import BUILTINS, TYPE_WORD_STATICS
-from .values.methods import METHODS
+from .values.methods import METHODS, UNIVERSAL
 
 _BINARY_HELPERS = {
     "+=": "iadd", "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "**": "pow",
@@ -281,7 +281,8 @@ class ExpressionCompiler:
                                     ctx=ast.Load()),
                 slice=P.const(e.name), ctx=ast.Load())
             return self.call_with(func, [], e.args)
-        if self.is_module(obj_node) or self.is_type_binding(obj_node) or \
+        if ((self.is_module(obj_node) or self.is_type_binding(obj_node))
+                and e.name not in UNIVERSAL) or \
                 self.own_method(obj_node, e.name) or self.known_user_method(obj_node, e.name):
             func = ast.Attribute(value=self.expr(obj_node), attr=e.name, ctx=ast.Load())
             return self.call_with(func, [], e.args)

@@ -55,6 +55,8 @@ class Interpreter:
                 value_sink: bool = False):
         """Compile and run a module's body; exported names land in `module`."""
         compiled = self.compile(source, export_all=export_all, value_sink=value_sink)
+        if compiled.doc is not None and module.__dict__.get("_q_module_doc") is None:
+            module.__dict__["_q_module_doc"] = compiled.doc
         ns = self.namespace()
         ns.update(compiled.globals)
         exec(compiled.code, ns)

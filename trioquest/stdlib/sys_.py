@@ -159,19 +159,27 @@ def make_module(interpreter) -> QModule:
 
 
 def _visible_scope(frame) -> dict:
-    """Quest name -> (Python name, value) of the variables a frame can see."""
+    """Quest name -> (Python name, value) of the variables the calling Quest
+    code can see: its own frame first, then the Quest frames that called it
+    (an approximation of its lexical scope chain)."""
     scope: dict = {}
-    ranked: dict = {}
-    for py, value in frame.f_locals.items():
-        if py.startswith("_Q") or py == "_Q_ns":
-            continue
-        q = quest_name(py)
-        rank = int(py.rsplit("__", 1)[1]) if "__" in py and py.rsplit("__", 1)[1].isdigit() else 0
-        if value.__class__.__name__ == "Cell":
-            value = value.v
-        if q not in ranked or rank > ranked[q]:
-            ranked[q] = rank
+    while frame is not None and frame.f_code.co_filename in QUEST_SOURCES:
+        ranked: dict = {}
+        for py, value in frame.f_locals.items():
+            if py.startswith("_Q"):
+                continue
+            q = quest_name(py)
+            if q in scope:
+                continue
+            tail = py.rsplit("__", 1)[1] if "__" in py else ""
+            rank = int(tail) if tail.isdigit() else 0
+            if value.__class__.__name__ == "Cell":
+                value = value.v
+            if q not in ranked or rank > ranked[q][0]:
+                ranked[q] = (rank, value)
+        for q, (_, value) in ranked.items():
             scope[q] = ("_Q_v_" + q, value)
+        frame = frame.f_back
     return scope
 
 
