@@ -15,6 +15,8 @@ STD_MODULES = {
     "std/sys": "trioquest.stdlib.sys_",
     "std/test": "trioquest.stdlib.test_",
     "std/error": "error.q",
+    "std/io": "trioquest.stdlib.io_",
+    "std/encoding/json": "trioquest.stdlib.json_",
 }
 
 
