@@ -17,6 +17,7 @@ STD_MODULES = {
     "std/error": "error.q",
     "std/io": "trioquest.stdlib.io_",
     "std/encoding/json": "trioquest.stdlib.json_",
+    "std/time": "trioquest.stdlib.time_",
 }
 
 
