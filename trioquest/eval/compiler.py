@@ -274,7 +274,7 @@ class Compiler(ExpressionCompiler):
         if problem is not None:
             return [P.raise_call("del_error", P.const(s.name), P.const(problem.kind))]
         binding = self.res.refs[id(s)]
-        return [ast.Delete(targets=[P.name(binding.py, True)])] + self.sink_nil(sink)
+        return [ast.Delete(targets=[ast.Name(id=binding.py, ctx=ast.Del())])] + self.sink_nil(sink)
 
     def s_Return(self, s, sink):
         value = self.expr(s.value) if s.value is not None else P.const(None)
