@@ -149,6 +149,10 @@ def make_type(name: str, doc: str | None, fields: list[FieldSpec], methods: dict
     if decorated:
         raise TypeErr(f"Decorators are not supported on methods (type {name}, "
                       f"method '{decorated[0]}')")
+    reserved = [x for x in (*methods, *statics, *(f.name for f in fields)) if x.startswith("_q_")]
+    if reserved:
+        raise TypeErr(f"Type {name}: the name '{reserved[0]}' is reserved (names starting "
+                      "with _q_ are trioquest's own)")
     instance = dict(methods)
     traits = []
     for trait, impl_methods in impls:
