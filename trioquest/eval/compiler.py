@@ -312,6 +312,8 @@ class Compiler(ExpressionCompiler):
         bindings = self.res.decls[id(s)]
         out: list[ast.stmt] = []
         i = 0
+        if id(s) in self.res.problems:
+            out.append(P.raise_call("redeclared", P.const(bindings[0].name)))
         if s.alias is not None or s.names is None:
             out.extend(self.store(bindings[0], module, s))
             source = self.load(bindings[0])
@@ -321,6 +323,8 @@ class Compiler(ExpressionCompiler):
             out.append(P.assign(tmp, module))
             source = P.name(tmp)
         for imp in s.names or ():
+            if id(imp) in self.res.problems:
+                out.append(P.raise_call("redeclared", P.const(imp.alias or imp.name)))
             member = P.call(P.name("_Q_use_member"), source, P.const(imp.name), P.const(s.path))
             out.extend(self.store(bindings[i], member, imp))
             i += 1

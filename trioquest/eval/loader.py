@@ -99,7 +99,8 @@ class Loader:
 
     def load_module(self, path: str) -> QModule:
         """``sys.load_module(path)``: by path from the current directory, with
-        every top-level name visible (§11)."""
+        every top-level name visible (§11).  A file already loaded by `use`
+        is not run again: its module (public names only) is returned."""
         if not os.path.isfile(path):
             raise ImportErr(f"Module not found: '{path}'")
         return self.load_file(os.path.normpath(path), name=_module_name(path), export_all=True)
