@@ -89,3 +89,42 @@ def test_a_file_that_fails_to_load_stops_the_run(project, capsys):
 def test_missing_path_is_a_usage_error(project, capsys):
     assert main(["test", "nope"]) == 2
     assert capsys.readouterr().err == "trioquest: no such test path: 'nope'\n"
+
+
+COUNTING = '''use "std/test" as t
+t.module("Counting")
+t.assert_eq(1, 2)
+t.it("two failed assertions count twice", fun ()
+    t.assert_eq(1, 2)
+    t.assert(false)
+end)
+t.it("passes", fun () t.assert(true) end)
+t.tag("slow")
+t.it("tagged", fun () t.assert(true) end)
+t.skip("later")
+'''
+
+
+def test_counters(project, capsys):
+    (project / "test" / "count_test.q").write_text(COUNTING)
+    assert main(["test", "--no-color"]) == 1
+    out = _elapsed(capsys.readouterr().out)
+    # Failed counts assertions (3) and escaped errors; the summary counts test cases.
+    assert "Total:   4  |  Passed:  2  |  Failed:  3  |  Skipped: 1  |  Elapsed: T\n" in out
+    assert out.endswith("2 passed, 1 failed, 1 skipped\n")
+
+
+def test_tag_filters(project, capsys):
+    (project / "test" / "count_test.q").write_text(COUNTING)
+    main(["test", "--no-color", "--tag", "slow"])
+    out = capsys.readouterr().out
+    assert out.endswith("1 passed, 0 failed, 1 skipped\n")
+    main(["test", "--no-color", "--skip-tag", "slow"])
+    assert capsys.readouterr().out.endswith("1 passed, 1 failed, 1 skipped\n")
+
+
+def test_capture_off_shows_output_live(project, capsys):
+    (project / "test" / "out_test.q").write_text(
+        'use "std/test" as t\nt.it("talks", fun () puts("visible") end)\n')
+    assert main(["test", "--no-color", "--cap=no"]) == 0
+    assert "visible\n" in capsys.readouterr().out

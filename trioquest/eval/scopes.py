@@ -271,6 +271,8 @@ class _Resolver:
     def s_Let(self, s, block, func):
         for b in s.bindings:
             self.expr(b.value, block, func)
+            if b.type is not None:
+                self.type_ref(b.type, block, func)
             binding = self.declare(block, b.name, "let", b, type_=b.type,
                                    export=s.pub and func.is_module)
             self.res.decls[id(b)] = binding
