@@ -154,4 +154,9 @@ def test_static_types_of_locals():
 
 def test_parameters_used_arithmetically_get_an_int_body():
     prog, res = _resolution("fun f(a, b, c) a + 1 < b end")
-    assert numeric_params(res, prog.body[0]) == ["a", "b"]
+    assert numeric_params(res, prog.body[0]) == ["a"]
+    prog, res = _resolution("fun f(a, b, c) b * c > 2 end")
+    assert numeric_params(res, prog.body[0]) == ["b", "c"]
+    # Beside an operand of unknown type the guard stays: no specialised body.
+    prog, res = _resolution("fun f(x, y) y.len() + x end")
+    assert numeric_params(res, prog.body[0]) == []

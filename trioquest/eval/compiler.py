@@ -49,6 +49,7 @@ class FunctionContext:
     catch_depth: int = 0
     loop_depth: int = 0
     types: object = None          # infer.FunctionTypes
+    fast_self: tuple | None = None  # (own binding, twin name) inside a fast twin
 
 
 @dataclass
@@ -360,6 +361,7 @@ class Compiler(ExpressionCompiler):
     def function_def(self, node, def_name: str, quest_name: str, *,
                      method_of: TypeContext | None = None) -> list[ast.stmt]:
         info = self.res.functions[id(node)]
+        fast = self.fast_twin(node, info, method_of)
         outer = self.ctx
         ret = getattr(node, "return_type", None)
         self.ctx = FunctionContext(info, quest_name, method_of=method_of)
@@ -369,23 +371,14 @@ class Compiler(ExpressionCompiler):
                 self.ctx.return_check = (P.const(quest_name), *self.type_args(ret))
             params, prologue, problem = self.parameters(node, method_of is not None and not
                                                         getattr(node, "is_static", False))
-            body = prologue + self.function_body(node, info)
+            if fast is not None:
+                body = prologue + self.dispatch_to_fast(node, fast) + self.block(
+                    node.body, (id(node), "body"), RETURN)
+            else:
+                body = prologue + self.function_body(node, info)
             if self.ctx.return_check is not None:
                 body.append(ast.Return(value=self.checked_return(P.const(None))))
-            # Cells of loop variables are bound when the function is made, so
-            # each iteration's closures keep their own (§5).
-            boxed = sorted(py for py, b in info.free.items() if b.boxed)
-            for py in reversed(boxed):
-                body.insert(0, P.assign(py, P.name("_Q_c_" + py)))
-            if params is not None:
-                params.kwonlyargs = [ast.arg(arg="_Q_c_" + py) for py in boxed]
-                params.kw_defaults = [P.name(py) for py in boxed]
-            nonlocals = sorted(py for py in info.nonlocals - info.py_names
-                               if not info.free[py].boxed)
-            if nonlocals:
-                body.insert(0, ast.Nonlocal(names=nonlocals))
-            if not body:
-                body = [ast.Pass()]
+            body = self.finish_body(info, params, body)
         finally:
             self.ctx = outer
         if problem is not None:
@@ -396,7 +389,80 @@ class Compiler(ExpressionCompiler):
                  type_comment=None)
         self.pos.at(fn, node)
         self.code_names[def_name] = quest_name
+        if fast is not None:
+            return [self.fast_def(node, info, quest_name, fast), fn]
         return [fn]
+
+    def finish_body(self, info, params, body) -> list[ast.stmt]:
+        """Closure plumbing common to every generated function body."""
+        # Cells of loop variables are bound when the function is made, so
+        # each iteration's closures keep their own (§5).
+        boxed = sorted(py for py, b in info.free.items() if b.boxed)
+        for py in reversed(boxed):
+            body.insert(0, P.assign(py, P.name("_Q_c_" + py)))
+        if params is not None:
+            params.kwonlyargs = [ast.arg(arg="_Q_c_" + py) for py in boxed]
+            params.kw_defaults = [P.name(py) for py in boxed]
+        nonlocals = sorted(py for py in info.nonlocals - info.py_names
+                           if not info.free[py].boxed)
+        if nonlocals:
+            body.insert(0, ast.Nonlocal(names=nonlocals))
+        return body or [ast.Pass()]
+
+    # -- Int-specialised twins of recursive functions --------------------------------
+
+    def fast_twin(self, node, info, method_of):
+        """For a plain recursive function whose parameters are used
+        arithmetically: (twin name, own binding, Int parameters), else None.
+
+        The twin is the body compiled for Int arguments; the function checks
+        its arguments once and hands over, and the twin calls itself directly
+        when its own arguments are Ints, so recursion pays no check."""
+        if not isinstance(node, n.FunDef) or method_of is not None or node.decorators \
+                or node.return_type is not None or node.is_async or info.has_await:
+            return None
+        if any(p.kind != "normal" or p.default is not None or p.type is not None
+               for p in node.params):
+            return None
+        own = self.res.decls.get(id(node))
+        if own is None or own.kind != "fun" or own.assigned or own.boxed:
+            return None
+        spec = numeric_params(self.res, node)
+        bindings = [self.res.decls[id(p)] for p in node.params]
+        if not spec or any(b.boxed or b.assigned_in_closure for b in bindings):
+            return None
+        if not any(isinstance(x, n.Call) and isinstance(x.func, n.Name)
+                   and self.res.refs.get(id(x.func)) is own for x in _nodes(node.body)):
+            return None
+        return self.unique(f"_Q_fast_{own.py}_"), own, spec
+
+    def dispatch_to_fast(self, node, fast) -> list[ast.stmt]:
+        name, own, spec = fast
+        bindings = {p.name: self.res.decls[id(p)] for p in node.params}
+        checks = [ast.Attribute(value=P.name(bindings[p].py), attr="__class__", ctx=ast.Load())
+                  for p in spec] + [P.name("_Q_T_int")]
+        test = ast.Compare(left=checks[0], ops=[ast.Is()] * (len(checks) - 1),
+                           comparators=checks[1:])
+        call = P.call(P.name(name), *[P.name(bindings[p.name].py) for p in node.params])
+        return [self.pos.at(ast.If(test=test, body=[ast.Return(value=call)], orelse=[]), node)]
+
+    def fast_def(self, node, info, quest_name, fast) -> ast.FunctionDef:
+        name, own, spec = fast
+        outer = self.ctx
+        self.ctx = FunctionContext(info, quest_name)
+        self.ctx.types = FunctionTypes(self.res, info, node.body, node.params,
+                                       param_types={p: INT for p in spec}, self_binding=own)
+        self.ctx.fast_self = (own, name)
+        try:
+            params, prologue, _ = self.parameters(node, False)
+            body = self.finish_body(info, params, prologue + self.block(
+                node.body, (id(node), "body"), RETURN))
+        finally:
+            self.ctx = outer
+        fn = ast.FunctionDef(name=name, args=params, body=body, decorator_list=[],
+                             returns=None, type_comment=None)
+        self.code_names[name] = quest_name
+        return self.pos.at(fn, node)
 
     def function_body(self, node, info) -> list[ast.stmt]:
         """The body, twice when parameters are used arithmetically: a version
@@ -680,6 +746,16 @@ class Compiler(ExpressionCompiler):
         body = [st for b in s.body for st in self.stmt(b)] or [ast.Pass()]
         cls = ast.AsyncWith if s.is_async else ast.With
         return [cls(items=items, body=body, type_comment=None)] + self.sink_nil(sink)
+
+
+def _nodes(body):
+    """Every node of a function body, not entering nested functions."""
+    stack = list(body)
+    while stack:
+        x = stack.pop()
+        yield x
+        if not isinstance(x, (n.Lambda, n.FunDef, n.TypeDef)):
+            stack.extend(n.children(x))
 
 
 def _args(names: list[str]) -> ast.arguments:

@@ -268,6 +268,11 @@ class ExpressionCompiler:
         if isinstance(e.func, n.Name) and self.res.refs.get(id(e.func)) is None \
                 and e.func.id not in BUILTINS:
             return P.helper("undefined_function", P.const(e.func.id))
+        fast = self.ctx.fast_self
+        if fast is not None and isinstance(e.func, n.Name) \
+                and self.res.refs.get(id(e.func)) is fast[0] \
+                and self.ctx.types.of_call(e) is not None:
+            return self.call_with(P.name(fast[1]), [], e.args)
         func = self.expr(e.func)
         return self.call_with(func, [], e.args)
 

@@ -428,10 +428,11 @@ def numeric_params(res, node) -> list:
         if isinstance(x, (n.Lambda, n.FunDef, n.TypeDef)):
             continue
         if isinstance(x, n.BinOp) and x.op in _ARITH:
-            for side in (x.left, x.right):
-                if isinstance(side, n.Name):
-                    b = res.refs.get(id(side))
-                    if b in params:
-                        used.add(params[b])
+            # Worth it only when the operation becomes plain Python: the other
+            # operand is an Int literal or a parameter too.
+            sides = [res.refs.get(id(side)) if isinstance(side, n.Name) else side
+                     for side in (x.left, x.right)]
+            if all(s in params or isinstance(s, n.Int) for s in sides):
+                used.update(params[s] for s in sides if s in params)
         stack.extend(n.children(x))
     return [p.name for p in node.params if p.name in used]
