@@ -104,9 +104,9 @@ def _run(args) -> int:
         print(format_uncaught(e), file=sys.stderr)
         return EXIT_QUEST_ERROR
     except Exception as e:
-        from .eval.values.exceptions import QUEST_SOURCES
+        from .eval.values.exceptions import raised_in_quest
 
-        if not _raised_in_quest(e, QUEST_SOURCES):
+        if not raised_in_quest(e):
             raise
         if args.debug:
             traceback.print_exc()
@@ -121,16 +121,6 @@ def _is_syntax(e) -> bool:
     from .errors import QuestSyntaxError
 
     return isinstance(e, QuestSyntaxError) and bool(e.source_line)
-
-
-def _raised_in_quest(exc: BaseException, sources) -> bool:
-    """A Python exception raised while running Quest code is a Quest error."""
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename in sources:
-            return True
-        tb = tb.tb_next
-    return False
 
 
 def build_arg_parser() -> argparse.ArgumentParser:

@@ -34,6 +34,7 @@ def load_config() -> dict:
 
 def run_tests(args) -> int:
     from .eval.interpreter import Interpreter, QuestExit, format_uncaught
+    from .eval.values.exceptions import raised_in_quest
     from .stdlib.test_ import discover
 
     config = load_config()
@@ -65,13 +66,12 @@ def run_tests(args) -> int:
         except QuestExit as e:
             return e.code
         except Exception as e:
-            if not isinstance(e, QuestError) and not _in_quest(e):
+            if not isinstance(e, QuestError) and not raised_in_quest(e):
                 raise
             state.flush_module()
             print(f"\u2717 Failed to load module: {f}")
             print(format_uncaught(e))
             return 1
-    state.colors = state.colors  # stats() uses the same colour setting
     interp.loader.use("std/test").stats()
     summary = f"{state.passed} passed, {state.cases_failed} failed"
     if state.skipped:
@@ -79,13 +79,3 @@ def run_tests(args) -> int:
     print(summary)
     return 1 if state.failed or state.cases_failed else 0
 
-
-def _in_quest(exc) -> bool:
-    from .eval.values.exceptions import QUEST_SOURCES
-
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename in QUEST_SOURCES:
-            return True
-        tb = tb.tb_next
-    return False

@@ -12,7 +12,7 @@ import ast
 
 from .. import nodes as n
 from . import pyast as P
-from .infer import DICT, FLOAT, INT, LIST, NUM, NUMERIC, STR
+from .infer import DICT, FLOAT, INT, LIST, NUMERIC, STR
 from .runtime import BUILTINS, TYPE_WORD_STATICS
 from .values.methods import METHODS, UNIVERSAL
 

@@ -59,6 +59,17 @@ def stack_frames(err: QuestError) -> list[tuple[str, str, int]]:
     return frames
 
 
+def raised_in_quest(exc: BaseException) -> bool:
+    """Whether a Python exception was raised while running Quest code (and is
+    therefore a Quest error, not a bug of trioquest)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in QUEST_SOURCES:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _traceback_frames(tb) -> list:
     frames = []
     while tb is not None:
