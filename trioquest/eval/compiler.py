@@ -36,6 +36,7 @@ class Compiled:
     python: ast.Module            # the generated Python (for --emit-python)
     globals: dict = field(default_factory=dict)  # extra globals the code needs
     doc: str | None = None        # the module's docstring (§2.4)
+    uses_async: bool = False      # needs the Trio runtime
 
 
 class Compiler(FunctionCompiler, ExpressionCompiler):
@@ -52,8 +53,17 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         self.counter = 0
         self.code_names: dict[str, str] = {}
         self.extra_globals: dict[str, object] = {}
+        self.uses_async = False
 
     # -- infrastructure ------------------------------------------------------------
+
+    def use_async(self) -> None:
+        """The module needs the async helpers (and so Trio)."""
+        if not self.uses_async:
+            from .async_support import HELPERS
+
+            self.uses_async = True
+            self.extra_globals.update(HELPERS)
 
     def unique(self, base: str) -> str:
         self.counter += 1
@@ -65,7 +75,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
 
     def compile_module(self, program: n.Program) -> ast.Module:
         info = self.res.module
-        self.ctx = FunctionContext(info, "<module>")
+        self.ctx = FunctionContext(info, "<module>", is_async=info.has_await)
         self.ctx.types = FunctionTypes(self.res, info, program.body)
         body: list[ast.stmt] = []
         for b in self.res.predeclared:  # variables handed in by sys.eval / the REPL
@@ -83,6 +93,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
             name="_Q_body", args=_args(["_Q_ns"]), body=body, decorator_list=[],
             returns=None, type_comment=None)
         if info.has_await:
+            self.use_async()
             fn = ast.AsyncFunctionDef(**{f: getattr(fn, f) for f in fn._fields})
         self.pos.at(fn, program)
         module = ast.Module(body=[fn], type_ignores=[])
@@ -286,6 +297,8 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         return [P.raise_call("not_implemented", P.const("impl ... with"))]
 
     def s_Use(self, s, sink):
+        if s.path == "std/async":
+            self.use_async()
         from_ = P.const(self.filename)
         module = P.call(P.name("_Q_use"), P.const(s.path), from_)
         bindings = self.res.decls[id(s)]
@@ -332,15 +345,29 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
 
     def s_For(self, s, sink):
         first, second = self.res.decls[id(s)]
+        prelude = []
         if isinstance(s.iterable, n.Range):
             r = s.iterable
             iterable = P.helper("range", self.expr(r.start), self.expr(r.stop),
                                 P.const(r.inclusive),
                                 self.expr(r.step) if r.step is not None else P.const(None))
         elif second is None:
+            if self.ctx.is_async and self.ctx.types.of(s.iterable) not in (LIST, STR, DICT):
+                # `for msg in chan` in async code receives until the channel
+                # is closed and drained (§15); anything else iterates as usual.
+                tmp = self.temp()
+                prelude.append(P.assign(tmp, self.expr(s.iterable)))
+                test = P.call(P.name("_Q_is_aiter"), P.name(tmp))
+                return prelude + [ast.If(
+                    test=test, body=[self.for_loop(s, first, None, P.name(tmp), is_async=True)],
+                    orelse=[self.for_loop(s, first, None, P.helper("iter", P.name(tmp)))])] \
+                    + self.sink_nil(sink)
             iterable = P.helper("iter", self.expr(s.iterable))
         else:
             iterable = P.helper("iter2", self.expr(s.iterable))
+        return [self.for_loop(s, first, second, iterable)] + self.sink_nil(sink)
+
+    def for_loop(self, s, first, second, iterable, *, is_async: bool = False):
         body = []
         targets = []
         for b in (first, second):
@@ -358,9 +385,9 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
             body.extend(self.block(s.body, (id(s), "body")))
         finally:
             self.ctx.loop_depth -= 1
-        loop = ast.For(target=target, iter=iterable, body=body or [ast.Pass()], orelse=[],
-                       type_comment=None)
-        return [loop] + self.sink_nil(sink)
+        cls = ast.AsyncFor if is_async else ast.For
+        return self.pos.at(cls(target=target, iter=iterable, body=body or [ast.Pass()], orelse=[],
+                               type_comment=None), s)
 
     def s_Match(self, s, sink):
         subject = self.temp()
@@ -446,6 +473,8 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
                 var = P.name(binding.py, True)
             items.append(ast.withitem(context_expr=manager, optional_vars=var))
         body = [st for b in s.body for st in self.stmt(b)] or [ast.Pass()]
+        if s.is_async:
+            self.use_async()
         cls = ast.AsyncWith if s.is_async else ast.With
         return [cls(items=items, body=body, type_comment=None)] + self.sink_nil(sink)
 
@@ -476,7 +505,8 @@ def compile_program(program: n.Program, source: Source, *, export_all: bool = Fa
     first = program.body[0] if program.body else None
     doc = first.value.value if isinstance(first, n.ExprStmt) and isinstance(first.value, n.Str) \
         else None
-    return Compiled(_rename_code(code, compiler.code_names), module, compiler.extra_globals, doc)
+    return Compiled(_rename_code(code, compiler.code_names), module, compiler.extra_globals, doc,
+                    compiler.uses_async)
 
 
 def _rename_code(code, names: dict):

@@ -224,8 +224,14 @@ class ExpressionCompiler:
         return P.helper(_UNARY_HELPERS[e.op], operand)
 
     def e_Await(self, e):
-        self.ctx.info.has_await = True
-        return ast.Await(value=self.expr(e.value))
+        """``await v``: coroutines directly, other awaitables as they are, and
+        any other value is the value itself (CONCURRENCY.md §1)."""
+        self.use_async()
+        test, use = self.reusable(self.expr(e.value))
+        is_coroutine = ast.Compare(left=ast.Attribute(value=test, attr="__class__", ctx=ast.Load()),
+                                   ops=[ast.Is()], comparators=[P.name("_Q_Coroutine")])
+        return ast.Await(value=ast.IfExp(test=is_coroutine, body=use,
+                                         orelse=P.call(P.name("_Q_awaitable"), use)))
 
     # -- member access and indexing -------------------------------------------------
 

@@ -40,6 +40,7 @@ class FunctionContext:
     loop_depth: int = 0
     types: object = None          # infer.FunctionTypes
     fast_self: tuple | None = None  # (own binding, twin name) inside a fast twin
+    is_async: bool = False
 
 
 class FunctionCompiler:
@@ -73,10 +74,13 @@ class FunctionCompiler:
     def function_def(self, node, def_name: str, quest_name: str, *,
                      method_of: TypeContext | None = None) -> list[ast.stmt]:
         info = self.res.functions[id(node)]
+        if isinstance(node, n.FunDef) and not node.is_async and info.has_await:
+            raise self.await_outside_async(node)
+        is_async = getattr(node, "is_async", False) or info.has_await
         fast = self.fast_twin(node, info, method_of)
         outer = self.ctx
         ret = getattr(node, "return_type", None)
-        self.ctx = FunctionContext(info, quest_name, method_of=method_of)
+        self.ctx = FunctionContext(info, quest_name, method_of=method_of, is_async=is_async)
         self.ctx.types = FunctionTypes(self.res, info, node.body, node.params)
         try:
             if ret is not None:
@@ -90,13 +94,14 @@ class FunctionCompiler:
                 body = prologue + self.function_body(node, info)
             if self.ctx.return_check is not None:
                 body.append(ast.Return(value=self.checked_return(P.const(None))))
+            if is_async:
+                body = self.async_scoped(body, node)
             body = self.finish_body(info, params, body)
         finally:
             self.ctx = outer
         if problem is not None:
             return [P.raise_call("param_order", P.const(quest_name), P.const(problem))]
-        cls = ast.AsyncFunctionDef if (getattr(node, "is_async", False) or info.has_await) \
-            else ast.FunctionDef
+        cls = ast.AsyncFunctionDef if is_async else ast.FunctionDef
         fn = cls(name=def_name, args=params, body=body, decorator_list=[], returns=None,
                  type_comment=None)
         self.pos.at(fn, node)
@@ -104,6 +109,37 @@ class FunctionCompiler:
         if fast is not None:
             return [self.fast_def(node, info, quest_name, fast), fn]
         return [fn]
+
+    def async_scoped(self, body, node) -> list[ast.stmt]:
+        """An async call is a scope (CONCURRENCY.md §2): tasks it spawns are
+        cancelled and waited for when it ends, unobserved failures raised."""
+        self.use_async()
+        scope = "_Q_scope"
+        failing = ast.ExceptHandler(type=P.name("_Q_BaseException"), name="_Q_failing", body=[
+            ast.Assign(targets=[ast.Attribute(value=P.name(scope), attr="failing",
+                                              ctx=ast.Store())], value=P.name("_Q_failing")),
+            ast.Raise(exc=None, cause=None)])
+        leave = P.call(ast.Attribute(value=P.name(scope), attr="leave", ctx=ast.Load()))
+        close = ast.Await(value=P.call(ast.Attribute(value=P.name(scope), attr="close",
+                                                     ctx=ast.Load())))
+        wrapped = [
+            P.assign(scope, P.call(P.name("_Q_scope_enter"))),
+            ast.Try(body=body or [ast.Pass()], handlers=[failing], orelse=[],
+                    finalbody=[ast.If(test=leave, body=[P.expr_stmt(close)], orelse=[])]),
+        ]
+        for st in wrapped:
+            self.pos.at(st, node)
+        return wrapped
+
+    def await_outside_async(self, node):
+        from ..errors import QuestSyntaxError
+
+        where = next((x for x in _nodes(node.body) if isinstance(x, n.Await)), node)
+        what = "'await'" if isinstance(where, n.Await) else "'async with'"
+        return QuestSyntaxError(
+            f"{what} in fun '{node.name}', which is not async: declare it 'async fun "
+            f"{node.name}'", self.filename, where.line, where.col,
+            width=5, source_line=self.source.line_text(where.line))
 
     def finish_body(self, info, params, body) -> list[ast.stmt]:
         """Closure plumbing common to every generated function body."""

@@ -6,6 +6,8 @@ script.  `run_main` runs a program the way ``trioquest FILE.q`` does.
 
 from __future__ import annotations
 
+from types import CoroutineType
+
 from ..errors import QuestError
 from ..parser import parse
 from ..source import Source
@@ -29,6 +31,7 @@ class Interpreter:
         self.argv = list(argv or [])
         self.script_path = script_path
         self.loader = Loader(self)
+        self.diagnostics = None  # of the last async run (nursery_bridge.diagnostics)
 
     # -- compiling and executing --------------------------------------------------
 
@@ -51,21 +54,44 @@ class Interpreter:
         return compile_program(program, source, export_all=export_all, value_sink=value_sink,
                                predeclared=predeclared)
 
-    def execute(self, source: Source, module: QModule, *, export_all: bool = False,
+    def prepare(self, source: Source, module: QModule, *, export_all: bool = False,
                 value_sink: bool = False):
-        """Compile and run a module's body; exported names land in `module`."""
+        """(module body function, Compiled) for a source."""
         compiled = self.compile(source, export_all=export_all, value_sink=value_sink)
         if compiled.doc is not None and module.__dict__.get("_q_module_doc") is None:
             module.__dict__["_q_module_doc"] = compiled.doc
         ns = self.namespace()
         ns.update(compiled.globals)
         exec(compiled.code, ns)
-        return ns["_Q_body"](module.__dict__)
+        return ns["_Q_body"], compiled
 
-    def run_main(self, source: Source) -> None:
-        """Run a program as the main script (errors propagate)."""
+    def execute(self, source: Source, module: QModule, *, export_all: bool = False,
+                value_sink: bool = False):
+        """Compile and run a module's body; exported names land in `module`.
+        A body with top-level ``await`` runs to completion (block_on)."""
+        body, compiled = self.prepare(source, module, export_all=export_all,
+                                      value_sink=value_sink)
+        result = body(module.__dict__)
+        if compiled.uses_async and result.__class__ is CoroutineType:
+            from ..nursery_bridge.runner import block_on
+
+            result = block_on(lambda: result)
+        return result
+
+    def run_main(self, source: Source, *, clock=None) -> None:
+        """Run a program as the main script (errors propagate).  A program
+        using async features runs inside one ``trio.run``."""
         module = QModule("__main__", path=source.filename)
-        self.execute(source, module)
+        body, compiled = self.prepare(source, module)
+        if not compiled.uses_async:
+            body(module.__dict__)
+            return
+        from ..nursery_bridge.runner import run_program
+
+        def keep(diagnostics):
+            self.diagnostics = diagnostics
+
+        run_program(lambda: body(module.__dict__), clock=clock, on_diagnostics=keep)
 
 
 def format_uncaught(exc: BaseException) -> str:

@@ -472,6 +472,8 @@ class _Resolver:
             self.expr(s.value, block, func)
 
     def s_With(self, s, block, func):
+        if s.is_async:
+            func.has_await = True
         layer = self.new_block(func, block, key=(id(s), "with"), transparent=True)
         bindings = []
         for item in s.items:

@@ -18,6 +18,7 @@ STD_MODULES = {
     "std/io": "trioquest.stdlib.io_",
     "std/encoding/json": "trioquest.stdlib.json_",
     "std/time": "trioquest.stdlib.time_",
+    "std/async": "trioquest.stdlib.async_",
 }
 
 

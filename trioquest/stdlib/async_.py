@@ -1,0 +1,333 @@
+"""``std/async`` (QEP-027, CONCURRENCY.md): tasks, channels, select,
+combinators, timeouts, sync primitives, task-local values, threads.
+
+``use "std/async"`` binds the module as ``async`` (a name, since ``async``
+is only a keyword before ``fun``, ``with`` and ``type``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+
+import trio
+
+from ..errors import TypeErr
+from ..eval.values.methods import register
+from ..eval.values.modules import QModule
+from ..nursery_bridge import combinators
+from ..nursery_bridge.channel import Channel, TimeoutChannel, select
+from ..nursery_bridge.errors import ASYNC_ERRORS, TaskGroupError
+from ..nursery_bridge.runner import block_on, current_bridge, spawn
+from ..nursery_bridge.scope import Scope
+from ..nursery_bridge.task import CURRENT_TASK, Task, is_awaitable
+
+
+# -- tasks and channels as Quest values -----------------------------------------------
+
+register(Task, {
+    "is_finished": Task.is_finished, "is_cancelled": Task.is_cancelled,
+    "cancel": Task.cancel, "abort": Task.abort, "try_unwrap": Task.try_unwrap,
+    "await": Task.wait, "state": lambda t: t.state,
+})
+register(Channel, {
+    "send": Channel.send, "recv": Channel.recv, "try_send": Channel.try_send,
+    "try_recv": Channel.try_recv, "close": Channel.close,
+    "is_closed": lambda c: c.closed, "len": len,
+})
+register(TimeoutChannel, {"recv": TimeoutChannel.recv})
+register(TaskGroupError, {"errors": lambda e: list(e.errors)})
+register(ASYNC_ERRORS["AllFailedError"], {"errors": lambda e: list(e.errors)})
+
+
+# -- explicit nurseries ------------------------------------------------------------------
+
+
+class QuestNursery(Scope):
+    """``async.nursery(fun (n) ... end)``: children are waited for at the end
+    of the block, and a failing child cancels its siblings and the block."""
+
+    _q_name = "Nursery"
+    __slots__ = ("nursery",)
+
+    def __init__(self, nursery) -> None:
+        super().__init__("nursery")
+        self.nursery = nursery
+
+    def spawn(self, fn, name=None) -> Task:
+        return spawn(fn, name=name, scope=self, propagate=True)
+
+    def cancel(self) -> None:
+        self.nursery.cancel_scope.cancel()
+
+    def _q_str(self) -> str:
+        return "<Nursery>"
+
+
+register(QuestNursery, {"spawn": QuestNursery.spawn, "cancel": QuestNursery.cancel})
+
+
+async def nursery(fn):
+    try:
+        async with trio.open_nursery() as trio_nursery:
+            qn = QuestNursery(trio_nursery)
+            value = fn(qn)
+            if is_awaitable(value):
+                value = await value
+        return value
+    except BaseExceptionGroup as group:
+        errors = []
+        rest = []
+        for exc in _leaves(group):
+            (errors if isinstance(exc, Exception) else rest).append(exc)
+        if rest:
+            raise rest[0] from None
+        if len(errors) == 1:
+            raise errors[0] from None
+        raise TaskGroupError(f"{len(errors)} tasks failed", errors) from None
+
+
+def _leaves(group):
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            yield from _leaves(exc)
+        else:
+            yield exc
+
+
+# -- sync primitives -----------------------------------------------------------------------
+
+
+class Lock:
+    _q_name = "Lock"
+
+    def __init__(self) -> None:
+        self.lock = trio.Lock()
+
+    async def acquire(self):
+        await self.lock.acquire()
+
+    def release(self):
+        self.lock.release()
+
+    async def _aenter(self):
+        await self.lock.acquire()
+        return self
+
+    async def _aexit(self):
+        self.lock.release()
+
+    def _q_str(self) -> str:
+        return "<Lock locked>" if self.lock.locked() else "<Lock>"
+
+
+register(Lock, {"acquire": Lock.acquire, "release": Lock.release,
+                "locked": lambda x: x.lock.locked(), "_aenter": Lock._aenter,
+                "_aexit": Lock._aexit})
+
+
+class Semaphore:
+    _q_name = "Semaphore"
+
+    def __init__(self, value: int = 1) -> None:
+        if value.__class__ is not int or value < 0:
+            raise TypeErr("Semaphore() expects an Int >= 0")
+        self.sem = trio.Semaphore(value)
+
+    async def acquire(self):
+        await self.sem.acquire()
+
+    def release(self):
+        self.sem.release()
+
+    async def _aenter(self):
+        await self.sem.acquire()
+        return self
+
+    async def _aexit(self):
+        self.sem.release()
+
+
+register(Semaphore, {"acquire": Semaphore.acquire, "release": Semaphore.release,
+                     "value": lambda s: s.sem.value, "_aenter": Semaphore._aenter,
+                     "_aexit": Semaphore._aexit})
+
+
+class Event:
+    _q_name = "Event"
+
+    def __init__(self) -> None:
+        self.event = trio.Event()
+
+    async def wait(self):
+        me = CURRENT_TASK.get()
+        if me is not None:
+            me.waiting_on = "event"
+        try:
+            await self.event.wait()
+        finally:
+            if me is not None:
+                me.waiting_on = None
+
+
+register(Event, {"set": lambda e: e.event.set(), "is_set": lambda e: e.event.is_set(),
+                 "wait": Event.wait})
+
+
+class CapacityLimiter:
+    _q_name = "CapacityLimiter"
+
+    def __init__(self, total: int) -> None:
+        if total.__class__ is not int or total < 1:
+            raise TypeErr("CapacityLimiter() expects an Int >= 1")
+        self.limiter = trio.CapacityLimiter(total)
+
+    async def acquire(self):
+        await self.limiter.acquire()
+
+    def release(self):
+        self.limiter.release()
+
+    async def _aenter(self):
+        await self.limiter.acquire()
+        return self
+
+    async def _aexit(self):
+        self.limiter.release()
+
+
+register(CapacityLimiter, {
+    "acquire": CapacityLimiter.acquire, "release": CapacityLimiter.release,
+    "total_tokens": lambda c: c.limiter.total_tokens,
+    "borrowed_tokens": lambda c: c.limiter.borrowed_tokens,
+    "available_tokens": lambda c: c.limiter.available_tokens,
+    "_aenter": CapacityLimiter._aenter, "_aexit": CapacityLimiter._aexit,
+})
+
+
+def _constructor(cls):
+    """Both ``async.Lock()`` and ``async.Lock.new()`` make one."""
+    cls.new = staticmethod(lambda *a: cls(*a))
+    return cls
+
+
+for _cls in (Lock, Semaphore, Event, CapacityLimiter):
+    _constructor(_cls)
+
+
+# -- task-local values and streams ------------------------------------------------------------
+
+
+class Local:
+    """``async.local(default)``: a value per task; children see it as it was
+    when they were spawned."""
+
+    _q_name = "Local"
+
+    def __init__(self, default=None) -> None:
+        self.var = contextvars.ContextVar("quest_local", default=default)
+
+
+register(Local, {"get": lambda x: x.var.get(), "set": lambda x, v: x.var.set(v) and None})
+
+
+class Stream:
+    """``async.stream(fn)``: each ``await s.next()`` calls `fn` (awaiting its
+    result); nil ends the stream.  ``for x in s`` iterates it."""
+
+    _q_name = "Stream"
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+        self.ended = False
+
+    async def next(self):
+        if self.ended:
+            await trio.lowlevel.checkpoint()
+            return None
+        value = self.fn()
+        if is_awaitable(value):
+            value = await value
+        else:
+            await trio.lowlevel.checkpoint()
+        if value is None:
+            self.ended = True
+        return value
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        value = await self.next()
+        if value is None:
+            raise StopAsyncIteration
+        return value
+
+
+register(Stream, {"next": Stream.next})
+
+
+# -- the module ---------------------------------------------------------------------------------
+
+
+async def sleep(seconds) -> None:
+    if seconds.__class__ not in (int, float):
+        raise TypeErr("async.sleep() expects a number of seconds")
+    me = CURRENT_TASK.get()
+    if me is not None:
+        me.waiting_on = f"sleep until {trio.current_time() + seconds:.3f}"
+    try:
+        await trio.sleep(max(0, seconds))
+    finally:
+        if me is not None:
+            me.waiting_on = None
+
+
+async def yield_now() -> None:
+    await trio.lowlevel.checkpoint()
+
+
+def is_cancelled() -> bool:
+    task = CURRENT_TASK.get()
+    if task is not None and task.cancel_requested:
+        return True
+    try:
+        return trio.lowlevel.current_effective_deadline() == float("-inf")
+    except RuntimeError:
+        return False
+
+
+def channel(capacity=None) -> Channel:
+    return Channel(capacity)
+
+
+async def run_in_thread(fn):
+    if not callable(fn):
+        raise TypeErr("async.run_in_thread() expects a function")
+    return await trio.to_thread.run_sync(fn)
+
+
+def _spawn(fn, name=None, scope=None):
+    if scope is not None and not isinstance(scope, Scope):
+        raise TypeErr("spawn(scope:) expects a nursery")
+    return spawn(fn, name=name, scope=scope)
+
+
+def _current_time() -> float:
+    current_bridge()
+    return trio.current_time()
+
+
+def make_module(interpreter) -> QModule:
+    module = QModule("async", "Tasks, channels and structured concurrency on Trio.")
+    members = {
+        "spawn": _spawn, "block_on": block_on, "sleep": sleep, "timeout": combinators.timeout,
+        "join_all": combinators.join_all, "try_join_all": combinators.try_join_all,
+        "race": combinators.race, "race_ok": combinators.race_ok, "yield_now": yield_now,
+        "is_cancelled": is_cancelled, "channel": channel, "select": select,
+        "timeout_channel": TimeoutChannel, "nursery": nursery, "local": Local,
+        "Lock": Lock, "Semaphore": Semaphore, "Event": Event, "CapacityLimiter": CapacityLimiter,
+        "run_in_thread": run_in_thread, "stream": Stream, "now": _current_time,
+        **ASYNC_ERRORS,
+    }
+    module.__dict__.update(members)
+    return module
