@@ -295,7 +295,10 @@ class ExpressionCompiler:
         if ((self.is_module(obj_node) or self.is_type_binding(obj_node))
                 and e.name not in UNIVERSAL) or \
                 self.own_method(obj_node, e.name) or self.known_user_method(obj_node, e.name):
-            func = ast.Attribute(value=self.expr(obj_node), attr=e.name, ctx=ast.Load())
+            # Positioned at the receiver: Python reports a method call at its
+            # attribute, which must be where the call starts, not its last line.
+            func = self.pos.at(ast.Attribute(value=self.expr(obj_node), attr=e.name,
+                                             ctx=ast.Load()), obj_node)
             return self.call_with(func, [], e.args)
         t = self.ctx.types.of(obj_node)
         if t in _PY_TYPES and all(a.kind == "pos" for a in e.args):

@@ -78,6 +78,8 @@ async def nursery(fn):
         errors = []
         rest = []
         for exc in _leaves(group):
+            if any(exc is seen for seen in errors + rest):
+                continue  # Trio can report one child's error twice
             (errors if isinstance(exc, Exception) else rest).append(exc)
         if rest:
             raise rest[0] from None
@@ -291,7 +293,7 @@ def is_cancelled() -> bool:
     if task is not None and task.cancel_requested:
         return True
     try:
-        return trio.lowlevel.current_effective_deadline() == float("-inf")
+        return trio.current_effective_deadline() == float("-inf")
     except RuntimeError:
         return False
 

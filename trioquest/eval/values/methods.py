@@ -69,8 +69,12 @@ def register(cls, methods: dict, *, fallback=None, universal: bool = True) -> Me
     """Install the Quest methods of a Python class (universal ones added)."""
     from . import universal  # noqa: F401  (fills UNIVERSAL before it is copied)
 
-    table = MethodTable(type_name_for(cls), {**(UNIVERSAL if universal else {}), **methods},
-                        fallback)
+    inherited: dict = {}
+    for base in reversed(cls.__mro__[1:]):
+        if base in METHODS and base is not object:
+            inherited.update(METHODS[base])
+    table = MethodTable(type_name_for(cls),
+                        {**(UNIVERSAL if universal else {}), **inherited, **methods}, fallback)
     METHODS[cls] = table
     return table
 
