@@ -157,6 +157,9 @@ def iterate(value):
     it = getattr(value, "_q_iter", None)
     if it is not None:
         return it()
+    if hasattr(cls, "__aiter__"):
+        raise E.TypeErr(f"Cannot iterate over a {type_name(value)} here: 'for' over a "
+                        f"{type_name(value)} needs an async function (one that uses await)")
     raise E.TypeErr(f"Cannot iterate over a value of type {type_name(value)}")
 
 

@@ -495,6 +495,8 @@ class _Resolver:
     s_DocDecl = s_Break
 
     def s_Use(self, s, block, func):
+        if s.path == "std/async" and func.is_module:
+            func.has_await = True  # a program using std/async runs its top level async
         decls = []
         if s.alias is not None or s.names is None:
             name = s.alias if s.alias is not None else _module_name(s.path)

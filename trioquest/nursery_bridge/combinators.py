@@ -131,6 +131,9 @@ async def race_ok(items):
         winner = next((t for t in tasks if t.state == "finished"), None)
         if winner is not None:
             await _cancel_and_wait([t for t in tasks if t is not winner])
+            for t in tasks:  # the failures race_ok ignored were consumed by it
+                if t.state == "failed":
+                    t.observed = True
             return winner.result
         errors = []
         for t in tasks:
