@@ -143,4 +143,12 @@ describe("closures", fun ()
         fun fact(n) if n <= 1 1 else n * fact(n - 1) end end
         assert_eq(fact(10), 3628800)
     end)
+    it("a second fun of the same name rebinds it for every caller", fun ()
+        fun f() 1 end
+        fun g() f() end
+        assert_eq(g(), 1)
+        fun f() 2 end
+        assert_eq(g(), 2)
+        assert_eq(f(), 2)
+    end)
 end)

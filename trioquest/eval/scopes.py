@@ -31,6 +31,7 @@ from .. import nodes as n
 
 # Python names the generated code reserves: user bindings never take them.
 RESERVED_PREFIX = "_Q"
+REBINDING = frozenset(("fun", "type", "trait"))  # declarations a second one rebinds
 
 
 @dataclass(eq=False)
@@ -190,6 +191,13 @@ class _Resolver:
         key = key if key is not None else (id(node), 0)
         if self.declaring_pass:
             func = target.func
+            earlier = target.anywhere.get(name)
+            if kind in REBINDING and earlier is not None and earlier.kind in REBINDING:
+                # A second `fun f` in one scope rebinds f (LANGUAGE.md §5): closures
+                # that call f see the newer function, so both share one variable.
+                earlier.assigned = True
+                self.made[key] = earlier
+                return earlier
             binding = Binding(name, "", kind, func, type=type_, in_loop=target.in_loop,
                               export=export)
             func.bindings.append(binding)
