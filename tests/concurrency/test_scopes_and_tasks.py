@@ -24,8 +24,11 @@ def test_scope_exit_cancels_children_runs_their_ensure_and_records_a_leak():
     ''')
     assert out == "[parent done, child ensure]\n"
     leaks = interp.diagnostics.leaks
-    assert [(l.task_id, l.name, l.scope, l.site.line) for l in leaks] == [(1, "sleeper", "call", 4)]
-    assert leaks[0].waiting_on.startswith("sleep until")
+    assert [(l.task_id, l.name, l.scope, str(l.site)) for l in leaks] == [
+        (1, "sleeper", "parent() called at prog.q:15", "prog.q:4")]
+    assert leaks[0].waiting_on == "sleep, 99 s left at prog.q:6"
+    assert leaks[0].cancelled_by == "the end of parent() called at prog.q:15"
+    assert leaks[0].age == 1
 
 
 def test_an_unobserved_failure_is_raised_at_scope_exit():
@@ -129,7 +132,7 @@ def test_cancel_abort_and_is_cancelled():
         let t = async.spawn(fun ()
             try await async.sleep(10) ensure log.push("cleanup") end
         end)
-        await async.yield_now()
+        await async.sleep(1)  # the task is asleep now
         t.cancel()
         puts(t.is_cancelled(), " ", t.is_finished())
         try await t catch async.CancelledError as e puts("await: ", e.type(), " ", log) end
@@ -138,7 +141,7 @@ def test_cancel_abort_and_is_cancelled():
         done.cancel()
         puts(done.is_cancelled(), " ", await done)
         let slow = async.spawn(fun () try await async.sleep(10) ensure await async.sleep(5) end end)
-        await async.yield_now()
+        await async.sleep(1)
         slow.abort()
         try await slow catch async.CancelledError puts("aborted at once: ", slow.is_finished()) end
         await async.sleep(6)
@@ -208,7 +211,7 @@ def test_catch_never_catches_cancellation():
             end
             log.push("after try")
         end)
-        await async.yield_now()
+        await async.sleep(1)
         t.cancel()
         await async.sleep(1)
         puts(log, " ", t.is_cancelled())
@@ -223,4 +226,4 @@ def test_leftover_tasks_at_program_end_are_cancelled_and_reported():
         puts("main done")
     ''')
     assert out == "main done\n"
-    assert [(l.name, l.scope) for l in interp.diagnostics.leaks] == [("monitor", "module")]
+    assert [(l.name, l.scope) for l in interp.diagnostics.leaks] == [("monitor", "the module")]

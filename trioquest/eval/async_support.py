@@ -1,13 +1,21 @@
-"""Helpers for compiled async code: ``await`` of any value, ``async with``
-and ``for x in channel``.  Imported (with Trio) only by programs that use
-async features: the compiler adds these to a module's globals when needed.
+"""Helpers for compiled async code: ``await`` of any value, async calls as
+scopes, ``async with`` and ``for x in channel``.  Imported (with Trio) only by
+programs that use async features: the compiler adds these to a module's
+globals when needed.
+
+Before anything that may suspend, generated code makes sure the running
+task's cancel scope is entered (`nursery_bridge.task`): ``await`` checks
+`_Q_pending()` inline, and the helpers below enter it themselves.
 """
 
 from __future__ import annotations
 
 from types import CoroutineType
 
-from ..nursery_bridge.scope import enter as scope_enter
+from ..nursery_bridge.portals import PORTALS
+from ..nursery_bridge.runner import run_scoped
+from ..nursery_bridge.scope import CURRENT_SCOPE, Scope
+from ..nursery_bridge.task import Task, ensure_portal, enter_pending, pending_entry
 from .values.methods import METHODS
 
 
@@ -17,14 +25,22 @@ async def _ready(value):
 
 def awaitable(value):
     """What ``await value`` awaits: the value itself when it is awaitable,
-    else a coroutine returning it (``await 5`` is 5, CONCURRENCY.md §1)."""
+    else a coroutine returning it (``await 5`` is 5, CONCURRENCY.md §1).
+    A Task is awaited through its ``wait()`` coroutine, so that the task
+    tree can see what its awaiter waits for."""
+    enter_pending()
+    if value.__class__ is Task:
+        return value.wait()
     if hasattr(value.__class__, "__await__"):
         return value
     return _ready(value)
 
 
 def is_async_iterable(value) -> bool:
-    return hasattr(value.__class__, "__aiter__")
+    if hasattr(value.__class__, "__aiter__"):
+        enter_pending()
+        return True
+    return False
 
 
 class AsyncWith:
@@ -51,6 +67,7 @@ class AsyncWith:
                       f"no {names[0]}() or {names[1]}()")
 
     async def __aenter__(self):
+        enter_pending()
         return await self._call(("_aenter", "_enter"))
 
     async def __aexit__(self, exc_type, exc, tb) -> bool:
@@ -58,10 +75,31 @@ class AsyncWith:
         return bool(suppress) and exc_type is not None and issubclass(exc_type, Exception)
 
 
+async def block_on_here(fn):
+    """``async.block_on(fn)`` written in async code: await it in a scope."""
+    enter_pending()
+    return await run_scoped(fn)
+
+
+async def portal_check():
+    """After a ``use`` in async code: once some module calls block_on from
+    sync functions, the running task gets a greenback portal."""
+    if PORTALS[0]:
+        import greenback
+
+        if not greenback.has_portal():
+            enter_pending()
+            await ensure_portal()
+
+
 HELPERS = {
-    "_Q_scope_enter": scope_enter,
+    "_Q_Scope": Scope,
+    "_Q_CS": CURRENT_SCOPE,
+    "_Q_pending": pending_entry,
     "_Q_Coroutine": CoroutineType,
     "_Q_awaitable": awaitable,
     "_Q_is_aiter": is_async_iterable,
     "_Q_AsyncWith": AsyncWith,
+    "_Q_block_on_here": block_on_here,
+    "_Q_portal_check": portal_check,
 }

@@ -37,6 +37,7 @@ class Compiled:
     globals: dict = field(default_factory=dict)  # extra globals the code needs
     doc: str | None = None        # the module's docstring (§2.4)
     uses_async: bool = False      # needs the Trio runtime
+    needs_portals: bool = False   # calls async.block_on from sync functions
 
 
 class Compiler(FunctionCompiler, ExpressionCompiler):
@@ -54,6 +55,8 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         self.code_names: dict[str, str] = {}
         self.extra_globals: dict[str, object] = {}
         self.uses_async = False
+        self.needs_portals = False
+        self.async_modules: set[int] = set()   # ids of bindings of `use "std/async"`
 
     # -- infrastructure ------------------------------------------------------------
 
@@ -74,6 +77,10 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         return f"_Q_t{self.ctx.temps}"
 
     def compile_module(self, program: n.Program) -> ast.Module:
+        for node in n.walk(program):
+            if isinstance(node, n.Use) and node.path == "std/async" and \
+                    (node.alias is not None or node.names is None):
+                self.async_modules.add(id(self.res.decls[id(node)][0]))
         info = self.res.module
         self.ctx = FunctionContext(info, "<module>", is_async=info.has_await)
         self.ctx.types = FunctionTypes(self.res, info, program.body)
@@ -320,6 +327,10 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
             member = P.call(P.name("_Q_use_member"), source, P.const(imp.name), P.const(s.path))
             out.extend(self.store(bindings[i], member, imp))
             i += 1
+        if self.ctx.is_async:
+            # The module may call block_on from sync code: this task then
+            # needs a greenback portal before it runs any of it.
+            out.append(P.expr_stmt(ast.Await(value=P.call(P.name("_Q_portal_check")))))
         return out + self.sink_nil(sink)
 
     # -- control flow ------------------------------------------------------------------------
@@ -506,7 +517,7 @@ def compile_program(program: n.Program, source: Source, *, export_all: bool = Fa
     doc = first.value.value if isinstance(first, n.ExprStmt) and isinstance(first.value, n.Str) \
         else None
     return Compiled(_rename_code(code, compiler.code_names), module, compiler.extra_globals, doc,
-                    compiler.uses_async)
+                    compiler.uses_async, compiler.needs_portals)
 
 
 def _rename_code(code, names: dict):

@@ -225,13 +225,35 @@ class ExpressionCompiler:
 
     def e_Await(self, e):
         """``await v``: coroutines directly, other awaitables as they are, and
-        any other value is the value itself (CONCURRENCY.md §1)."""
+        any other value is the value itself (CONCURRENCY.md §1).  The fast
+        path also checks that the task's cancel scope is entered (task.py)::
+
+            await (t if (t := v).__class__ is _Q_Coroutine and _Q_pending() is None
+                   else _Q_awaitable(t))
+        """
+        return self.awaited(self.expr(e.value))
+
+    def awaited(self, value: ast.expr) -> ast.Await:
         self.use_async()
-        test, use = self.reusable(self.expr(e.value))
+        test, use = self.reusable(value)
         is_coroutine = ast.Compare(left=ast.Attribute(value=test, attr="__class__", ctx=ast.Load()),
                                    ops=[ast.Is()], comparators=[P.name("_Q_Coroutine")])
-        return ast.Await(value=ast.IfExp(test=is_coroutine, body=use,
-                                         orelse=P.call(P.name("_Q_awaitable"), use)))
+        entered = ast.Compare(left=P.call(P.name("_Q_pending")), ops=[ast.Is()],
+                              comparators=[P.const(None)])
+        return ast.Await(value=ast.IfExp(test=ast.BoolOp(op=ast.And(), values=[is_coroutine, entered]),
+                                         body=use, orelse=P.call(P.name("_Q_awaitable"), use)))
+
+    def block_on_call(self, e) -> ast.expr | None:
+        """``async.block_on(f)``: in async code, an await of `f` in a scope of
+        its own (no greenback needed); in a sync function, the runtime's
+        block_on, which then needs portals in tasks."""
+        if e.name != "block_on" or id(self.binding_of(e.obj)) not in self.async_modules \
+                or self.binding_of(e.obj).assigned:
+            return None
+        if self.ctx.is_async:
+            return self.awaited(self.call_with(P.name("_Q_block_on_here"), [], e.args))
+        self.needs_portals = True
+        return None
 
     # -- member access and indexing -------------------------------------------------
 
@@ -239,6 +261,8 @@ class ExpressionCompiler:
         slot = self.own_field_slot(e.obj, e.name) or self.public_field_slot(e.obj, e.name)
         if slot is not None:
             return ast.Attribute(value=self.expr(e.obj), attr=slot, ctx=ast.Load())
+        if e.name == "block_on":  # taken as a value, it may be called from sync code
+            self.needs_portals = True
         if self.is_module(e.obj):
             return ast.Attribute(value=self.expr(e.obj), attr=e.name, ctx=ast.Load())
         return P.helper("attr", self.expr(e.obj), P.const(e.name))
@@ -292,6 +316,9 @@ class ExpressionCompiler:
                                     ctx=ast.Load()),
                 slice=P.const(e.name), ctx=ast.Load())
             return self.call_with(func, [], e.args)
+        blocking = self.block_on_call(e)
+        if blocking is not None:
+            return blocking
         if ((self.is_module(obj_node) or self.is_type_binding(obj_node))
                 and e.name not in UNIVERSAL) or \
                 self.own_method(obj_node, e.name) or self.known_user_method(obj_node, e.name):

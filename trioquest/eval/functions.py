@@ -112,20 +112,36 @@ class FunctionCompiler:
 
     def async_scoped(self, body, node) -> list[ast.stmt]:
         """An async call is a scope (CONCURRENCY.md §2): tasks it spawns are
-        cancelled and waited for when it ends, unobserved failures raised."""
+        cancelled and waited for when it ends, unobserved failures raised.
+        Inline and allocation-light, as every async call runs it::
+
+            _Q_scope = _Q_Scope(); _Q_token = _Q_CS.set(_Q_scope)
+            try: BODY
+            except BaseException as e: _Q_scope.failing = e; raise
+            finally:
+                _Q_CS.reset(_Q_token)
+                if _Q_scope.children is not None: await _Q_scope.close()
+        """
         self.use_async()
-        scope = "_Q_scope"
+        def scope(attr=None, ctx=ast.Load):
+            node = P.name("_Q_scope")
+            return node if attr is None else ast.Attribute(value=node, attr=attr, ctx=ctx())
+
+        def current_scope(method):
+            return ast.Attribute(value=P.name("_Q_CS"), attr=method, ctx=ast.Load())
+
         failing = ast.ExceptHandler(type=P.name("_Q_BaseException"), name="_Q_failing", body=[
-            ast.Assign(targets=[ast.Attribute(value=P.name(scope), attr="failing",
-                                              ctx=ast.Store())], value=P.name("_Q_failing")),
+            ast.Assign(targets=[scope("failing", ast.Store)], value=P.name("_Q_failing")),
             ast.Raise(exc=None, cause=None)])
-        leave = P.call(ast.Attribute(value=P.name(scope), attr="leave", ctx=ast.Load()))
-        close = ast.Await(value=P.call(ast.Attribute(value=P.name(scope), attr="close",
-                                                     ctx=ast.Load())))
+        has_children = ast.Compare(left=scope("children"), ops=[ast.IsNot()],
+                                   comparators=[P.const(None)])
         wrapped = [
-            P.assign(scope, P.call(P.name("_Q_scope_enter"))),
-            ast.Try(body=body or [ast.Pass()], handlers=[failing], orelse=[],
-                    finalbody=[ast.If(test=leave, body=[P.expr_stmt(close)], orelse=[])]),
+            P.assign("_Q_scope", P.call(P.name("_Q_Scope"))),
+            P.assign("_Q_token", P.call(current_scope("set"), scope())),
+            ast.Try(body=body or [ast.Pass()], handlers=[failing], orelse=[], finalbody=[
+                P.expr_stmt(P.call(current_scope("reset"), P.name("_Q_token"))),
+                ast.If(test=has_children, body=[
+                    P.expr_stmt(ast.Await(value=P.call(scope("close"))))], orelse=[])]),
         ]
         for st in wrapped:
             self.pos.at(st, node)

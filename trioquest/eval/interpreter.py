@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import CoroutineType
 
 from ..errors import QuestError
+from ..nursery_bridge import portals
 from ..parser import parse
 from ..source import Source
 from . import runtime
@@ -60,6 +61,8 @@ class Interpreter:
         compiled = self.compile(source, export_all=export_all, value_sink=value_sink)
         if compiled.doc is not None and module.__dict__.get("_q_module_doc") is None:
             module.__dict__["_q_module_doc"] = compiled.doc
+        if compiled.needs_portals:
+            portals.need_portals()
         ns = self.namespace()
         ns.update(compiled.globals)
         exec(compiled.code, ns)
@@ -82,6 +85,7 @@ class Interpreter:
         """Run a program as the main script (errors propagate).  A program
         using async features runs inside one ``trio.run``."""
         module = QModule("__main__", path=source.filename)
+        portals.reset()
         body, compiled = self.prepare(source, module)
         if not compiled.uses_async:
             body(module.__dict__)

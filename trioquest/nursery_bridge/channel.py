@@ -18,20 +18,22 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from collections import deque
 
 import trio
 
 from ..errors import TypeErr, ValueErr
+from ..eval.values.exceptions import QUEST_SOURCES
+from .diagnostics import BlockedChannel, describes
 from .errors import ChannelClosedError
-from .task import CURRENT_TASK
 
 
 class Channel:
-    __slots__ = ("send_side", "recv_side", "stash", "capacity", "closed", "label")
+    __slots__ = ("send_side", "recv_side", "stash", "capacity", "closed", "site")
     _q_name = "Channel"
 
-    def __init__(self, capacity: int | None = None, label: str | None = None) -> None:
+    def __init__(self, capacity: int | None = None) -> None:
         if capacity is not None and (capacity.__class__ is not int or capacity < 0):
             raise ValueErr(f"Channel capacity must be an Int >= 0, got {capacity!r}")
         size = math.inf if capacity is None else capacity
@@ -39,7 +41,10 @@ class Channel:
         self.stash: deque = deque()
         self.capacity = capacity
         self.closed = False
-        self.label = label
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename not in QUEST_SOURCES:
+            frame = frame.f_back
+        self.site = None if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
     # -- sending ----------------------------------------------------------------------
 
@@ -48,16 +53,10 @@ class Channel:
             raise ValueErr("Cannot send nil on a channel: nil means closed")
         if self.closed:
             raise ChannelClosedError("Cannot send on a closed channel")
-        me = CURRENT_TASK.get()
-        if me is not None:
-            me.waiting_on = f"send on {self.describe()}"
         try:
             await self.send_side.send(value)
         except (trio.ClosedResourceError, trio.BrokenResourceError):
             raise ChannelClosedError("Cannot send on a closed channel") from None
-        finally:
-            if me is not None:
-                me.waiting_on = None
 
     def try_send(self, value) -> bool:
         if value is None:
@@ -81,16 +80,10 @@ class Channel:
         if self.stash:
             await trio.lowlevel.checkpoint()
             return self.stash.popleft() if self.stash else await self.recv()
-        me = CURRENT_TASK.get()
-        if me is not None:
-            me.waiting_on = f"recv on {self.describe()}"
         try:
             return await self.recv_side.receive()
         except trio.EndOfChannel:
             return None
-        finally:
-            if me is not None:
-                me.waiting_on = None
 
     def try_recv(self):
         if self.stash:
@@ -135,10 +128,16 @@ class Channel:
         return value
 
     def describe(self) -> str:
-        if self.label:
-            return f"channel {self.label}"
         cap = "unbounded" if self.capacity is None else f"capacity {self.capacity}"
-        return f"channel ({cap})"
+        return f"channel ({cap})" + (f" from {self.site}" if self.site else "")
+
+    def blocked(self) -> BlockedChannel | None:
+        """Who is blocked on it now, or None if nobody is."""
+        stats = self.recv_side.statistics()
+        if not (stats.tasks_waiting_send or stats.tasks_waiting_receive):
+            return None
+        return BlockedChannel(self.describe(), stats.tasks_waiting_send,
+                              stats.tasks_waiting_receive)
 
     def _q_str(self) -> str:
         state = "closed" if self.closed else "open"
@@ -205,11 +204,6 @@ async def _race(channels):
             deadline, timeout_index = ch.deadline, i
     winner: list = []
     extra: list = []
-    me = CURRENT_TASK.get()
-    if me is not None:
-        me.waiting_on = "select on " + ", ".join(
-            ch.describe() for ch in channels if ch.__class__ is Channel)
-
     async def receive(i, ch, cancel_scope):
         try:
             value = await ch.recv_side.receive()
@@ -238,11 +232,28 @@ async def _race(channels):
             extra.insert(0, (channels[winner[0][0]], winner[0][1]))
         for ch, value in extra:
             ch.give_back(value)
-        if me is not None:
-            me.waiting_on = None
     if winner:
         i, value, closed = winner[0]
         return _result(channels, i, value, closed)
     if timer.cancelled_caught and timeout_index is not None:
         return _result(channels, timeout_index, True, False)
     raise RuntimeError("select ended without a ready channel")  # unreachable
+
+
+@describes(Channel.send)
+def _sending(frame, now):
+    channel = frame.f_locals["self"]
+    return f"send on {channel.describe()}", [channel]
+
+
+@describes(Channel.recv)
+def _receiving(frame, now):
+    channel = frame.f_locals["self"]
+    return f"recv on {channel.describe()}", [channel]
+
+
+@describes(_race)
+def _selecting(frame, now):
+    channels = [ch for ch in frame.f_locals["channels"] if ch.__class__ is Channel]
+    text = "select on " + ", ".join(ch.describe() for ch in channels)
+    return text, channels

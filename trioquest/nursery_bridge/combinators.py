@@ -15,7 +15,7 @@ from ..errors import TypeErr
 from ..eval.values.exceptions import to_quest_error
 from .errors import AllFailedError, AsyncTimeoutError, CancelledError
 from .runner import spawn
-from .scope import Scope
+from .scope import CANCELLED, DONE, FAILED, FINISHED, Scope, opened
 from .task import Task, is_awaitable
 
 
@@ -33,14 +33,14 @@ def _inputs(items, scope: Scope, what: str) -> list[Task]:
     return tasks
 
 
-async def _cancel_and_wait(tasks) -> None:
-    running = [t for t in tasks if not t.done.is_set()]
+async def _cancel_and_wait(tasks, by: str) -> None:
+    running = [t for t in tasks if t.state not in DONE]
     for t in running:
-        t.cancel()
+        t.cancel(by)
     if running:
         with trio.CancelScope(shield=True):
             for t in running:
-                await t.done.wait()
+                await t.wait_done()
 
 
 async def _wait_until(tasks, stop) -> None:
@@ -64,15 +64,15 @@ async def _wait_until(tasks, stop) -> None:
 async def _run(items, what: str, body):
     """Common frame: the combinator's scope, cancellation of all inputs when
     the combinator is cancelled or fails, and closing the scope."""
-    scope = Scope(what)
+    scope = opened(f"async.{what}()")
     tasks = _inputs(items, scope, what)
     try:
         return await body(tasks)
     except BaseException:
-        await _cancel_and_wait(tasks)
+        await _cancel_and_wait(tasks, f"async.{what}() ending")
         raise
     finally:
-        await _cancel_and_wait(scope.children or ())
+        await _cancel_and_wait(scope.children or (), f"async.{what}() ending")
         scope.children = None
 
 
@@ -81,12 +81,12 @@ async def join_all(items):
         if not tasks:
             await trio.lowlevel.checkpoint()
             return []
-        await _wait_until(tasks, lambda t: t.state in ("failed", "cancelled"))
-        first = next((t for t in tasks if t.state in ("failed", "cancelled")), None)
+        await _wait_until(tasks, lambda t: t.state is FAILED or t.state is CANCELLED)
+        first = next((t for t in tasks if t.state is FAILED or t.state is CANCELLED), None)
         if first is not None:
-            await _cancel_and_wait(tasks)
+            await _cancel_and_wait(tasks, "async.join_all() after a failure")
             for t in tasks:
-                if t.state == "failed":
+                if t.state is FAILED:
                     t.observed = True
             return first.outcome()
         return [t.outcome() for t in tasks]
@@ -116,8 +116,8 @@ async def race(items):
         if not tasks:
             raise TypeErr("async.race() needs at least one task")
         await _wait_until(tasks, lambda t: True)
-        winner = next(t for t in tasks if t.done.is_set())
-        await _cancel_and_wait([t for t in tasks if t is not winner])
+        winner = next(t for t in tasks if t.state in DONE)
+        await _cancel_and_wait([t for t in tasks if t is not winner], "async.race(), lost")
         return winner.outcome()
 
     return await _run(items, "race", body)
@@ -127,12 +127,12 @@ async def race_ok(items):
     async def body(tasks):
         if not tasks:
             raise TypeErr("async.race_ok() needs at least one task")
-        await _wait_until(tasks, lambda t: t.state == "finished")
-        winner = next((t for t in tasks if t.state == "finished"), None)
+        await _wait_until(tasks, lambda t: t.state is FINISHED)
+        winner = next((t for t in tasks if t.state is FINISHED), None)
         if winner is not None:
-            await _cancel_and_wait([t for t in tasks if t is not winner])
+            await _cancel_and_wait([t for t in tasks if t is not winner], "async.race_ok(), lost")
             for t in tasks:  # the failures race_ok ignored were consumed by it
-                if t.state == "failed":
+                if t.state is FAILED:
                     t.observed = True
             return winner.result
         errors = []
@@ -151,9 +151,9 @@ async def timeout(work, seconds):
     if seconds.__class__ not in (int, float):
         raise TypeErr("async.timeout() expects a number of seconds")
     if isinstance(work, Task):
-        with trio.move_on_after(seconds) as scope:
+        with trio.move_on_after(seconds):
             return await work.wait()
-        await _cancel_and_wait([work])
+        await _cancel_and_wait([work], "async.timeout()")
         raise AsyncTimeoutError(f"Timed out after {_seconds(seconds)}")
     if callable(work) and not is_awaitable(work):
         work = work()

@@ -1,15 +1,23 @@
 """What happened to tasks, kept as plain data for the task tree and the leak
 report (CONCURRENCY.md §7).  Rendering lives in `trioquest.render` (issue #5).
+
+Nothing here costs anything while a program runs normally: what a task waits
+on is read off its coroutine stack when somebody asks (a snapshot, or a scope
+cancelling leftover children), through the describers that the modules
+defining waiting operations register with `describes`.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 
+from ..eval.values.exceptions import QUEST_SOURCES
 
-@dataclass
-class SpawnSite:
+
+@dataclass(frozen=True)
+class Site:
+    """A place in Quest source."""
+
     file: str
     line: int
 
@@ -17,44 +25,77 @@ class SpawnSite:
         return f"{self.file}:{self.line}"
 
 
-def quest_site(depth: int = 2) -> SpawnSite | None:
-    """The innermost Quest frame calling into the runtime (file and line)."""
-    from ..eval.values.exceptions import QUEST_SOURCES
-
-    frame = sys._getframe(depth)
-    while frame is not None:
-        if frame.f_code.co_filename in QUEST_SOURCES:
-            return SpawnSite(frame.f_code.co_filename, frame.f_lineno)
-        frame = frame.f_back
-    return None
+def site_of(pair) -> Site | None:
+    return None if pair is None else Site(pair[0], pair[1])
 
 
-@dataclass
+@dataclass(frozen=True)
+class TaskInfo:
+    """One task as it was at a moment: the rows of the task tree."""
+
+    id: int
+    name: str | None
+    state: str
+    site: Site | None       # where it was spawned
+    scope: str              # the scope that owns it, in Quest terms
+    age: float              # seconds since it was spawned
+    waiting_on: str | None  # e.g. "recv on channel (unbounded) from prog.q:3 at prog.q:9"
+    cancelled_by: str | None
+
+
+@dataclass(frozen=True)
+class ScopeNode:
+    """A scope with children, and the tasks it owns (each with its scopes)."""
+
+    label: str
+    tasks: tuple[TaskNode, ...]
+
+
+@dataclass(frozen=True)
+class TaskNode:
+    task: TaskInfo
+    scopes: tuple[ScopeNode, ...]
+
+
+@dataclass(frozen=True)
 class Leak:
     """A task still running when its scope ended, cancelled by the scope."""
 
     task_id: int
     name: str | None
-    site: SpawnSite | None
+    site: Site | None
     scope: str
     age: float
     waiting_on: str | None
+    cancelled_by: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Unobserved:
     """A task failure raised at scope exit because nobody observed it."""
 
     task_id: int
     name: str | None
-    site: SpawnSite | None
-    error: str
+    site: Site | None
+    error: str              # "Type: message"
+    raised_at: Site | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class NeverAwaited:
-    what: str
-    site: str | None
+    """An awaitable that was dropped without being awaited."""
+
+    what: str               # e.g. "fetch()" or "Channel.send()"
+    site: Site | None       # where it was dropped: the line that called it
+
+
+@dataclass(frozen=True)
+class BlockedChannel:
+    """A channel that leaked tasks were blocked on when they were cancelled."""
+
+    channel: str
+    senders: int
+    receivers: int
 
 
 @dataclass
@@ -62,8 +103,7 @@ class Diagnostics:
     leaks: list[Leak] = field(default_factory=list)
     unobserved: list[Unobserved] = field(default_factory=list)
     never_awaited: list[NeverAwaited] = field(default_factory=list)
-    blocked_channels: list[str] = field(default_factory=list)
-    tasks: dict = field(default_factory=dict)   # id -> Task, while alive
+    blocked_channels: list[BlockedChannel] = field(default_factory=list)
 
     def anything(self) -> bool:
         return bool(self.leaks or self.unobserved or self.never_awaited or self.blocked_channels)
@@ -71,11 +111,139 @@ class Diagnostics:
     def summary(self) -> str:
         parts = []
         if self.leaks:
-            parts.append(f"{len(self.leaks)} task(s) cancelled at scope exit")
+            parts.append(_count(len(self.leaks), "task") + " cancelled at scope exit")
         if self.unobserved:
-            parts.append(f"{len(self.unobserved)} unobserved failure(s)")
+            parts.append(_count(len(self.unobserved), "unobserved failure"))
         if self.never_awaited:
-            parts.append(f"{len(self.never_awaited)} awaitable(s) never awaited")
+            parts.append(_count(len(self.never_awaited), "awaitable") + " never awaited")
         if self.blocked_channels:
-            parts.append(f"{len(self.blocked_channels)} channel(s) with blocked tasks")
+            parts.append(_count(len(self.blocked_channels), "channel") + " with blocked tasks")
         return "; ".join(parts)
+
+    # -- recording ---------------------------------------------------------------------
+
+    def record_leaks(self, tasks, scope) -> None:
+        """`tasks` are about to be cancelled by the end of `scope`."""
+        from .runner import current_bridge
+
+        now = current_bridge().now()
+        label = scope.describe()
+        seen = {b.channel for b in self.blocked_channels}
+        for t in tasks:
+            waiting, channels = _waiting(t)
+            self.leaks.append(Leak(t.id, t.name, site_of(t.site), label, now - t.started,
+                                   waiting, f"the end of {label}"))
+            for channel in channels:
+                blocked = channel.blocked()
+                if blocked is not None and blocked.channel not in seen:
+                    seen.add(blocked.channel)
+                    self.blocked_channels.append(blocked)
+
+    def record_unobserved(self, tasks) -> None:
+        for t in tasks:
+            err = t.error
+            where = Site(err.filename, err.line) if err.line else None
+            self.unobserved.append(Unobserved(t.id, t.name, site_of(t.site),
+                                              f"{err.type_name}: {err.reason}", where))
+
+    def record_never_awaited(self, what: str, site: Site | None) -> None:
+        self.never_awaited.append(NeverAwaited(what, site))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+# -- what a task waits on ------------------------------------------------------------------
+
+# code object of a waiting operation -> describe(frame, now) -> (text, [channels])
+WAITS: dict = {}
+
+
+def describes(fn):
+    """Register `describer(frame, now)` for the coroutine function `fn`."""
+    def register(describer):
+        WAITS[fn.__code__] = describer
+        return describer
+    return register
+
+
+def _frames(coro):
+    """The frames of a coroutine and of everything it awaits, outermost first."""
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None:
+            yield frame
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+
+
+def _waiting(task):
+    """(what `task` waits on in Quest terms, the channels it waits on)."""
+    coro = task.coro
+    if coro is None or task.state != "running":
+        return None, []
+    from .runner import current_bridge
+
+    now = current_bridge().now()
+    quest_line = None
+    found = None
+    for frame in _frames(coro):
+        code = frame.f_code
+        if code.co_filename in QUEST_SOURCES:
+            quest_line = Site(code.co_filename, frame.f_lineno)
+        describer = WAITS.get(code)
+        if describer is not None:
+            found = describer(frame, now)
+    if found is None:
+        return (None if quest_line is None else f"running at {quest_line}"), []
+    text, channel = found
+    if quest_line is not None:
+        text = f"{text} at {quest_line}"
+    return text, channel
+
+
+def task_info(task, now: float) -> TaskInfo:
+    waiting, _ = _waiting(task)
+    return TaskInfo(task.id, task.name, task.state, site_of(task.site), task.scope.describe(),
+                    now - task.started, waiting, task.cancelled_by)
+
+
+def live_tasks(bridge) -> list:
+    """Every Quest task of the run that has not ended, in spawn order."""
+    import trio
+
+    from .task import Task
+
+    found = []
+    stack = [trio.lowlevel.current_root_task()]
+    run_code = Task.run.__code__
+    while stack:
+        trio_task = stack.pop()
+        for nursery in trio_task.child_nurseries:
+            stack.extend(nursery.child_tasks)
+        frame = getattr(trio_task.coro, "cr_frame", None)
+        if frame is not None and frame.f_code is run_code:
+            found.append(frame.f_locals["self"])
+    found = [t for t in found if t.state in ("pending", "running")]
+    found.sort(key=lambda t: t.id)
+    return found
+
+
+def snapshot(bridge) -> tuple[ScopeNode, ...]:
+    """The task tree now: the scopes of the program's main task that own live
+    tasks, each task with the scopes it runs that own live tasks, and so on."""
+    now = bridge.now()
+    by_scope: dict = {}     # id(scope) -> (scope, [its live tasks])
+    for t in live_tasks(bridge):
+        by_scope.setdefault(id(t.scope), (t.scope, []))[1].append(t)
+    scopes_of: dict = {}    # id(task), or None for the main task -> [scope]
+    for scope, _ in by_scope.values():
+        scopes_of.setdefault(None if scope.task is None else id(scope.task), []).append(scope)
+
+    def scope_node(scope) -> ScopeNode:
+        return ScopeNode(scope.describe(), tuple(task_node(t) for t in by_scope[id(scope)][1]))
+
+    def task_node(t) -> TaskNode:
+        return TaskNode(task_info(t, now), tuple(scope_node(s) for s in scopes_of.get(id(t), ())))
+
+    return tuple(scope_node(s) for s in scopes_of.get(None, ()))

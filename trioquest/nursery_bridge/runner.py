@@ -1,23 +1,28 @@
 """The one ``trio.run`` a Quest program runs in, spawning, and block_on
 (CONCURRENCY.md §2, §3, §6).
 
-A `Bridge` is the per-run state (Trio's run-local storage): the root
-nursery every task runs in, the task id counter and the diagnostics.
+A `Bridge` is the per-run state: the root nursery every task runs in, the
+task id counter and the diagnostics.  It lives in a context variable set in
+the main task, so every task of the run inherits it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import itertools
+import sys
 
-import greenback
 import trio
 
 from ..errors import RuntimeErr, TypeErr
-from .diagnostics import Diagnostics, quest_site
-from .scope import CURRENT_SCOPE, Scope
-from .task import Task, is_awaitable
+from ..eval.values.exceptions import QUEST_SOURCES
+from .diagnostics import Diagnostics
+from .never_awaited import recording_never_awaited
+from .portals import PORTALS
+from .scope import CURRENT_SCOPE, Scope, opened
+from .task import CURRENT_TASK, Task, ensure_portal, enter_pending, is_awaitable
 
-_BRIDGE: trio.lowlevel.RunVar = trio.lowlevel.RunVar("trioquest_bridge")
+BRIDGE: contextvars.ContextVar = contextvars.ContextVar("trioquest_bridge", default=None)
 
 
 class Bridge:
@@ -25,48 +30,93 @@ class Bridge:
         self.nursery: trio.Nursery | None = None
         self.ids = itertools.count(1)
         self.diagnostics = Diagnostics()
-        self.root = Scope("module")
+        self.root = opened("module")
+        self.now = trio.current_time
 
 
 def current_bridge() -> Bridge:
-    try:
-        return _BRIDGE.get()
-    except (LookupError, RuntimeError):
-        raise RuntimeErr("No async runtime is running: use async.block_on() or await") \
-            from None
+    bridge = BRIDGE.get()
+    if bridge is None:
+        raise RuntimeErr("No async runtime is running: use async.block_on() or await")
+    return bridge
 
 
 def in_loop() -> bool:
+    """Whether this thread runs a Quest program's Trio loop."""
+    if BRIDGE.get() is None:
+        return False
     try:
         trio.lowlevel.current_task()
     except RuntimeError:
         return False
-    try:
-        _BRIDGE.get()
-    except LookupError:
-        return False
     return True
 
 
-def spawn(fn, *, name=None, scope=None, site=None, propagate: bool = False) -> Task:
-    """Start `fn()` in a new task owned by `scope` (default: the innermost)."""
-    if not callable(fn) and not is_awaitable(fn):
-        raise TypeErr(f"async.spawn() expects a function, got {type(fn).__name__}")
-    bridge = current_bridge()
-    owner = scope if scope is not None else (CURRENT_SCOPE.get() or bridge.root)
-    run = fn if callable(fn) else (lambda aw=fn: aw)
-    task = Task(next(bridge.ids), run, None if name is None else str(name), owner,
-                site if site is not None else quest_site(), propagate=propagate)
-    owner.add(task)
-    nursery = getattr(owner, "nursery", None) or bridge.nursery
-    nursery.start_soon(task.run, name=f"quest-task-{task.id}")
+def spawn(fn, name=None, scope=None) -> Task:
+    """``async.spawn(fn, name:, scope:)``: start `fn()` in a new task owned by
+    `scope` (default: the innermost scope of the caller).  Not a checkpoint:
+    the task starts at the caller's next one."""
+    bridge = BRIDGE.get()
+    if bridge is None:
+        current_bridge()
+    if scope is None:
+        scope = CURRENT_SCOPE.get() or bridge.root
+    elif not isinstance(scope, Scope):
+        raise TypeErr("async.spawn(scope:) expects a nursery")
+    if not callable(fn):
+        if not is_awaitable(fn):
+            from ..eval.values.forms import type_name
+
+            raise TypeErr(f"async.spawn() expects a function, got {type_name(fn)}")
+        fn = _returning(fn)
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename not in QUEST_SOURCES:
+        frame = frame.f_back
+    site = None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+    task = Task(next(bridge.ids), fn, None if name is None else str(name), scope, site,
+                bridge.now(), CURRENT_TASK.get())
+    if PORTALS[0]:
+        task.portal = True
+    if scope.children is None:
+        scope.children = [task]
+        scope.task = task.parent
+        scope.where = _scope_site(frame)
+    else:
+        scope.children.append(task)
+    task.coro = coro = task.run()
+    (scope.nursery or bridge.nursery).start_soon(_given, coro, name="trioquest.task")
     return task
+
+
+def _given(coro):
+    """What start_soon calls: the task's coroutine, made by spawn."""
+    return coro
+
+
+def _returning(awaitable):
+    return lambda: awaitable
+
+
+def _scope_site(frame):
+    """(file, line, function) for the scope being spawned into: the innermost
+    Quest async function running at `frame`, and the Quest line awaiting it."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_flags & 0x80 and code.co_filename in QUEST_SOURCES:  # CO_COROUTINE
+            caller = frame.f_back
+            while caller is not None and caller.f_code.co_filename not in QUEST_SOURCES:
+                caller = caller.f_back
+            if caller is None:
+                return (code.co_filename, code.co_firstlineno, code.co_name)
+            return (caller.f_code.co_filename, caller.f_lineno, code.co_name)
+        frame = frame.f_back
+    return None
 
 
 async def run_scoped(fn, label: str = "block_on"):
     """Call `fn()` (awaiting its result) inside a scope of its own."""
-    scope = Scope(label)
-    scope.token = CURRENT_SCOPE.set(scope)
+    scope = opened(label)
+    token = CURRENT_SCOPE.set(scope)
     try:
         value = fn()
         if is_awaitable(value):
@@ -76,7 +126,8 @@ async def run_scoped(fn, label: str = "block_on"):
         scope.failing = exc
         raise
     finally:
-        if scope.leave():
+        CURRENT_SCOPE.reset(token)
+        if scope.children is not None:
             await scope.close()
 
 
@@ -84,13 +135,14 @@ def run_program(body, *, clock=None, on_diagnostics=None):
     """Run a module body (sync, or returning a coroutine) inside ``trio.run``."""
     async def main():
         bridge = Bridge()
-        _BRIDGE.set(bridge)
+        BRIDGE.set(bridge)
         try:
             async with trio.open_nursery() as nursery:
                 bridge.nursery = nursery
-                await greenback.ensure_portal()
+                if PORTALS[0]:
+                    await ensure_portal()
                 root = bridge.root
-                root.token = CURRENT_SCOPE.set(root)
+                CURRENT_SCOPE.set(root)
                 try:
                     value = body()
                     if is_awaitable(value):
@@ -100,16 +152,17 @@ def run_program(body, *, clock=None, on_diagnostics=None):
                     root.failing = exc
                     raise
                 finally:
-                    if root.leave():
+                    if root.children is not None:
                         await root.close()
         finally:
             if on_diagnostics is not None:
                 on_diagnostics(bridge.diagnostics)
 
-    try:
-        return trio.run(main, clock=clock)
-    except BaseExceptionGroup as group:
-        raise _single(group) from None
+    with recording_never_awaited():
+        try:
+            return trio.run(main, clock=clock)
+        except BaseExceptionGroup as group:
+            raise _single(group) from None
 
 
 def _single(group: BaseExceptionGroup) -> BaseException:
@@ -123,16 +176,27 @@ def _single(group: BaseExceptionGroup) -> BaseException:
 def block_on(fn):
     """``async.block_on(fn)``: run `fn()` to completion and return its value.
 
-    With no loop running it starts one; from sync code inside the loop it
-    suspends only the calling task (greenback).  Tasks get a greenback
-    portal only where sync code is expected to need one (the program's main
-    task, block_on's own and tasks running sync functions), so calling
-    block_on from sync code deep inside an async function's task is an error
-    that says to use ``await``.
+    With no loop running it starts one.  From sync code inside the loop it
+    suspends only the calling task (greenback); from a worker thread of
+    ``async.run_in_thread`` it runs `fn` in the loop and waits for it.
+    Async code awaits it directly (the compiler turns ``async.block_on(f)``
+    in an async function into ``await``).
     """
-    if not in_loop():
+    if not callable(fn) and not is_awaitable(fn):
+        from ..eval.values.forms import type_name
+
+        raise TypeErr(f"async.block_on() expects a function, got {type_name(fn)}")
+    if BRIDGE.get() is None:
         return run_program(lambda: run_scoped(fn))
+    if not in_loop():
+        return trio.from_thread.run(run_scoped, fn)
+    import greenback
+
     if greenback.has_portal():
+        enter_pending()
         return greenback.await_(run_scoped(fn))
-    raise RuntimeErr("async.block_on() cannot run here (inside a running task); "
-                     "use 'await' instead")
+    raise RuntimeErr("async.block_on() cannot suspend this task here: call it as "
+                     "async.block_on(...) in the function, or use 'await'")
+
+
+

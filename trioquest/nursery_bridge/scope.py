@@ -8,10 +8,13 @@ cancelled (each recorded as a leak) and waited for, so their ``ensure``
 blocks run; then the failures nobody observed are raised: one as itself,
 several as ``async.TaskGroupError``.
 
-Scopes are cheap: a scope is a small object until its first child arrives.
-Tasks run in the program's root nursery, each under its own cancel scope;
-their scope owns them logically, which is what structured concurrency needs
-here (a Trio nursery per async call would cost ~11 µs each).
+Scopes are cheap, because every async call opens one: generated code makes a
+`Scope` with no arguments (no Python-level ``__init__`` runs; the attributes
+below are class-level defaults until set) and sets `CURRENT_SCOPE` itself.
+Only a scope that gets children costs more.  Tasks run in the program's root
+Trio nursery; their scope owns them logically, cancelling and waiting for
+them at its end, which is what structured concurrency needs here without a
+Trio nursery per async call (~11 µs each).
 """
 
 from __future__ import annotations
@@ -20,72 +23,84 @@ import contextvars
 
 import trio
 
-from .diagnostics import Leak, Unobserved
 from .errors import TaskGroupError
 
 CURRENT_SCOPE: contextvars.ContextVar = contextvars.ContextVar("quest_scope", default=None)
 
+# Task states (Task.state); a task in DONE has ended and its result is final.
+PENDING, RUNNING = "pending", "running"
+FINISHED, FAILED, CANCELLED = "finished", "failed", "cancelled"
+DONE = frozenset((FINISHED, FAILED, CANCELLED))
+
 
 class Scope:
-    __slots__ = ("children", "token", "failing", "label", "parent")
+    """One scope.  ``children`` is None until the first task is spawned in it;
+    then ``task`` is the Quest task the scope runs in (None: the program's
+    main task) and ``where`` the site of that first spawn."""
 
-    def __init__(self, label: str = "call") -> None:
-        self.children: list | None = None
-        self.token = None
-        self.failing: BaseException | None = None
-        self.label = label
-        self.parent = None
-
-    def add(self, task) -> None:
-        if self.children is None:
-            self.children = []
-        self.children.append(task)
-
-    def leave(self) -> bool:
-        """Restore the enclosing scope; True when children need closing."""
-        CURRENT_SCOPE.reset(self.token)
-        return self.children is not None
+    children: list | None = None
+    failing: BaseException | None = None   # what ended the body, when it raised
+    label = "call"
+    task = None
+    where = None
+    nursery = None          # the Trio nursery its tasks run in (None: the root one)
+    propagate = False       # do its tasks' failures propagate at once (async.nursery)?
 
     async def close(self) -> None:
         """End the scope: cancel running children, wait, raise the unobserved."""
-        children = self.children or ()
-        running = [t for t in children if not t.done.is_set()]
+        children, self.children = self.children, None
+        running = [t for t in children if t.state not in DONE]
         if running:
             from .runner import current_bridge
 
-            diagnostics = current_bridge().diagnostics
-            now = trio.current_time()
+            current_bridge().diagnostics.record_leaks(running, self)
             for t in running:
-                diagnostics.leaks.append(Leak(t.id, t.name, t.site, self.label,
-                                              now - t.started, t.waiting_on))
-                t.cancel()
+                t.cancel(f"the end of {self.describe()}")
             with trio.CancelScope(shield=True):
                 for t in running:
-                    await t.done.wait()
+                    await t.wait_done()
         errors = []
         for t in children:
-            if t.state == "failed" and not t.observed:
+            if t.state is FAILED and not t.observed:
                 t.observed = True
-                errors.append(t.error)
-                from .runner import current_bridge
+                errors.append(t)
+        if errors:
+            from .runner import current_bridge
 
-                current_bridge().diagnostics.unobserved.append(
-                    Unobserved(t.id, t.name, t.site, f"{t.error.type_name}: {t.error.reason}"))
-        self.children = None
-        if not errors:
-            return
-        failing = self.failing
-        if failing is not None and isinstance(failing, Exception):
-            errors.insert(0, failing)
-        if len(errors) == 1:
-            raise errors[0]
-        raise TaskGroupError(f"{len(errors)} tasks failed", errors)
+            current_bridge().diagnostics.record_unobserved(errors)
+            raise_failures([t.error for t in errors], self.failing)
+
+    def describe(self) -> str:
+        """The scope in Quest terms: ``fetch_all() called at prog.q:12``,
+        ``the module``, ``async.join_all()``, ``a task body``."""
+        if self.label == "module":
+            return "the module"
+        if self.label == "call":
+            if self.where is None:
+                return "an async call"
+            file, line, function = self.where
+            return f"{function}() called at {file}:{line}"
+        return self.label
 
 
-def enter(label: str = "call") -> Scope:
-    """Open a scope for the running code (generated code calls this)."""
-    scope = Scope(label)
-    scope.token = CURRENT_SCOPE.set(scope)
+class TaskScope(Scope):
+    label = "a task body"
+
+
+def raise_failures(errors: list, failing: BaseException | None = None):
+    """Raise task errors found at scope exit: one as itself, several as a
+    TaskGroupError (with the error that ended the body first, if any)."""
+    if failing is not None and isinstance(failing, Exception):
+        errors.insert(0, failing)
+    if len(errors) == 1:
+        raise errors[0]
+    raise TaskGroupError(f"{len(errors)} tasks failed", errors)
+
+
+def opened(label: str) -> Scope:
+    """A scope of the given kind (not yet current)."""
+    scope = Scope()
+    scope.label = label
     return scope
 
 

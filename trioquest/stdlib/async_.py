@@ -16,9 +16,10 @@ from ..eval.values.methods import register
 from ..eval.values.modules import QModule
 from ..nursery_bridge import combinators
 from ..nursery_bridge.channel import Channel, TimeoutChannel, select
+from ..nursery_bridge.diagnostics import describes
 from ..nursery_bridge.errors import ASYNC_ERRORS, TaskGroupError
 from ..nursery_bridge.runner import block_on, current_bridge, spawn
-from ..nursery_bridge.scope import Scope
+from ..nursery_bridge.scope import Scope, raise_failures
 from ..nursery_bridge.task import CURRENT_TASK, Task, is_awaitable
 
 
@@ -47,14 +48,14 @@ class QuestNursery(Scope):
     of the block, and a failing child cancels its siblings and the block."""
 
     _q_name = "Nursery"
-    __slots__ = ("nursery",)
+    label = "async.nursery()"
+    propagate = True
 
     def __init__(self, nursery) -> None:
-        super().__init__("nursery")
         self.nursery = nursery
 
     def spawn(self, fn, name=None) -> Task:
-        return spawn(fn, name=name, scope=self, propagate=True)
+        return spawn(fn, name=name, scope=self)
 
     def cancel(self) -> None:
         self.nursery.cancel_scope.cancel()
@@ -83,9 +84,7 @@ async def nursery(fn):
             (errors if isinstance(exc, Exception) else rest).append(exc)
         if rest:
             raise rest[0] from None
-        if len(errors) == 1:
-            raise errors[0] from None
-        raise TaskGroupError(f"{len(errors)} tasks failed", errors) from None
+        raise_failures(errors)
 
 
 def _leaves(group):
@@ -161,14 +160,7 @@ class Event:
         self.event = trio.Event()
 
     async def wait(self):
-        me = CURRENT_TASK.get()
-        if me is not None:
-            me.waiting_on = "event"
-        try:
-            await self.event.wait()
-        finally:
-            if me is not None:
-                me.waiting_on = None
+        await self.event.wait()
 
 
 register(Event, {"set": lambda e: e.event.set(), "is_set": lambda e: e.event.is_set(),
@@ -272,16 +264,26 @@ register(Stream, {"next": Stream.next})
 
 
 async def sleep(seconds) -> None:
-    if seconds.__class__ not in (int, float):
+    """``await async.sleep(secs)``: a checkpoint, also for 0 or less."""
+    if seconds.__class__ is not int and seconds.__class__ is not float:
         raise TypeErr("async.sleep() expects a number of seconds")
-    me = CURRENT_TASK.get()
-    if me is not None:
-        me.waiting_on = f"sleep until {trio.current_time() + seconds:.3f}"
-    try:
-        await trio.sleep(max(0, seconds))
-    finally:
-        if me is not None:
-            me.waiting_on = None
+    deadline = trio.current_time() + max(0, seconds)
+    await trio.sleep_until(deadline)
+
+
+@describes(sleep)
+def _sleeping(frame, now):
+    return f"sleep, {max(0.0, frame.f_locals['deadline'] - now):g} s left", []
+
+
+@describes(Event.wait)
+def _on_event(frame, now):
+    return "wait for an async.Event", []
+
+
+@describes(Task.wait)
+def _on_task(frame, now):
+    return f"await task {frame.f_locals['self'].id}", []
 
 
 async def yield_now() -> None:
@@ -308,12 +310,6 @@ async def run_in_thread(fn):
     return await trio.to_thread.run_sync(fn)
 
 
-def _spawn(fn, name=None, scope=None):
-    if scope is not None and not isinstance(scope, Scope):
-        raise TypeErr("spawn(scope:) expects a nursery")
-    return spawn(fn, name=name, scope=scope)
-
-
 def _current_time() -> float:
     current_bridge()
     return trio.current_time()
@@ -322,7 +318,7 @@ def _current_time() -> float:
 def make_module(interpreter) -> QModule:
     module = QModule("async", "Tasks, channels and structured concurrency on Trio.")
     members = {
-        "spawn": _spawn, "block_on": block_on, "sleep": sleep, "timeout": combinators.timeout,
+        "spawn": spawn, "block_on": block_on, "sleep": sleep, "timeout": combinators.timeout,
         "join_all": combinators.join_all, "try_join_all": combinators.try_join_all,
         "race": combinators.race, "race_ok": combinators.race_ok, "yield_now": yield_now,
         "is_cancelled": is_cancelled, "channel": channel, "select": select,

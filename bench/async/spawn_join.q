@@ -1,0 +1,13 @@
+# spawn + join of 20,000 tasks
+use "std/async"
+
+async fun work(i)
+    i * 2
+end
+
+let tasks = []
+for i in 0 until 20000
+    tasks.push(async.spawn(fun () work(i) end))
+end
+let results = await async.join_all(tasks)
+puts(results.len(), " ", results.reduce(fun (a, b) a + b end, 0))
