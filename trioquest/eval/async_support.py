@@ -3,9 +3,10 @@ scopes, ``async with`` and ``for x in channel``.  Imported (with Trio) only by
 programs that use async features: the compiler adds these to a module's
 globals when needed.
 
-Before anything that may suspend, generated code makes sure the running
-task's cancel scope is entered (`nursery_bridge.task`): ``await`` checks
-`_Q_pending()` inline, and the helpers below enter it themselves.
+Before anything that may suspend, a task still in its batched first step
+moves to a Trio task of its own (`nursery_bridge.task`): ``await`` checks
+`_Q_pending()` inline (and awaits `_Q_migrate`), and the helpers below
+await `checkin()` themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from types import CoroutineType
 from ..nursery_bridge.portals import PORTALS
 from ..nursery_bridge.runner import run_scoped
 from ..nursery_bridge.scope import CURRENT_SCOPE, Scope
-from ..nursery_bridge.task import Task, ensure_portal, enter_pending, pending_entry
+from ..nursery_bridge.checkin import MIGRATE, checkin, pending_start
+from ..nursery_bridge.task import Task, ensure_portal
 from .values.methods import METHODS
 
 
@@ -28,7 +30,6 @@ def awaitable(value):
     else a coroutine returning it (``await 5`` is 5, CONCURRENCY.md §1).
     A Task is awaited through its ``wait()`` coroutine, so that the task
     tree can see what its awaiter waits for."""
-    enter_pending()
     if value.__class__ is Task:
         return value.wait()
     if hasattr(value.__class__, "__await__"):
@@ -37,10 +38,7 @@ def awaitable(value):
 
 
 def is_async_iterable(value) -> bool:
-    if hasattr(value.__class__, "__aiter__"):
-        enter_pending()
-        return True
-    return False
+    return hasattr(value.__class__, "__aiter__")
 
 
 class AsyncWith:
@@ -67,7 +65,7 @@ class AsyncWith:
                       f"no {names[0]}() or {names[1]}()")
 
     async def __aenter__(self):
-        enter_pending()
+        await checkin()
         return await self._call(("_aenter", "_enter"))
 
     async def __aexit__(self, exc_type, exc, tb) -> bool:
@@ -77,7 +75,6 @@ class AsyncWith:
 
 async def block_on_here(fn):
     """``async.block_on(fn)`` written in async code: await it in a scope."""
-    enter_pending()
     return await run_scoped(fn)
 
 
@@ -88,14 +85,16 @@ async def portal_check():
         import greenback
 
         if not greenback.has_portal():
-            enter_pending()
+            await checkin()
             await ensure_portal()
 
 
 HELPERS = {
     "_Q_Scope": Scope,
     "_Q_CS": CURRENT_SCOPE,
-    "_Q_pending": pending_entry,
+    "_Q_pending": pending_start,
+    "_Q_checkin": checkin,
+    "_Q_migrate": MIGRATE,
     "_Q_Coroutine": CoroutineType,
     "_Q_awaitable": awaitable,
     "_Q_is_aiter": is_async_iterable,

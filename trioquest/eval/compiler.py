@@ -369,8 +369,10 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
                 tmp = self.temp()
                 prelude.append(P.assign(tmp, self.expr(s.iterable)))
                 test = P.call(P.name("_Q_is_aiter"), P.name(tmp))
+                checkin = P.expr_stmt(ast.Await(value=P.call(P.name("_Q_checkin"))))
                 return prelude + [ast.If(
-                    test=test, body=[self.for_loop(s, first, None, P.name(tmp), is_async=True)],
+                    test=test, body=[checkin, self.for_loop(s, first, None, P.name(tmp),
+                                                            is_async=True)],
                     orelse=[self.for_loop(s, first, None, P.helper("iter", P.name(tmp)))])] \
                     + self.sink_nil(sink)
             iterable = P.helper("iter", self.expr(s.iterable))

@@ -225,23 +225,27 @@ class ExpressionCompiler:
 
     def e_Await(self, e):
         """``await v``: coroutines directly, other awaitables as they are, and
-        any other value is the value itself (CONCURRENCY.md §1).  The fast
-        path also checks that the task's cancel scope is entered (task.py)::
+        any other value is the value itself (CONCURRENCY.md §1).  A task in
+        its batched first step checks in first (nursery_bridge/task.py)::
 
-            await (t if (t := v).__class__ is _Q_Coroutine and _Q_pending() is None
-                   else _Q_awaitable(t))
+            (await _Q_migrate if _Q_pending() is not None else None,
+             await (t if (t := v).__class__ is _Q_Coroutine else _Q_awaitable(t)))[1]
         """
         return self.awaited(self.expr(e.value))
 
-    def awaited(self, value: ast.expr) -> ast.Await:
+    def awaited(self, value: ast.expr) -> ast.expr:
         self.use_async()
         test, use = self.reusable(value)
         is_coroutine = ast.Compare(left=ast.Attribute(value=test, attr="__class__", ctx=ast.Load()),
                                    ops=[ast.Is()], comparators=[P.name("_Q_Coroutine")])
-        entered = ast.Compare(left=P.call(P.name("_Q_pending")), ops=[ast.Is()],
+        pending = ast.Compare(left=P.call(P.name("_Q_pending")), ops=[ast.IsNot()],
                               comparators=[P.const(None)])
-        return ast.Await(value=ast.IfExp(test=ast.BoolOp(op=ast.And(), values=[is_coroutine, entered]),
-                                         body=use, orelse=P.call(P.name("_Q_awaitable"), use)))
+        checkin = ast.IfExp(test=pending, body=ast.Await(value=P.name("_Q_migrate")),
+                            orelse=P.const(None))
+        wait = ast.Await(value=ast.IfExp(test=is_coroutine, body=use,
+                                         orelse=P.call(P.name("_Q_awaitable"), use)))
+        return ast.Subscript(value=ast.Tuple(elts=[checkin, wait], ctx=ast.Load()),
+                             slice=P.const(1), ctx=ast.Load())
 
     def block_on_call(self, e) -> ast.expr | None:
         """``async.block_on(f)``: in async code, an await of `f` in a scope of

@@ -115,12 +115,15 @@ class FunctionCompiler:
         cancelled and waited for when it ends, unobserved failures raised.
         Inline and allocation-light, as every async call runs it::
 
-            _Q_scope = _Q_Scope(); _Q_token = _Q_CS.set(_Q_scope)
+            _Q_scope = _Q_Scope(); _Q_outer = _Q_CS.get(); _Q_CS.set(_Q_scope)
             try: BODY
             except BaseException as e: _Q_scope.failing = e; raise
             finally:
-                _Q_CS.reset(_Q_token)
+                _Q_CS.set(_Q_outer)
                 if _Q_scope.children is not None: await _Q_scope.close()
+
+        (Not a token reset: a batched task's first step runs in another
+        context than the rest of it.)
         """
         self.use_async()
         def scope(attr=None, ctx=ast.Load):
@@ -137,9 +140,10 @@ class FunctionCompiler:
                                    comparators=[P.const(None)])
         wrapped = [
             P.assign("_Q_scope", P.call(P.name("_Q_Scope"))),
-            P.assign("_Q_token", P.call(current_scope("set"), scope())),
+            P.assign("_Q_outer", P.call(current_scope("get"))),
+            P.expr_stmt(P.call(current_scope("set"), scope())),
             ast.Try(body=body or [ast.Pass()], handlers=[failing], orelse=[], finalbody=[
-                P.expr_stmt(P.call(current_scope("reset"), P.name("_Q_token"))),
+                P.expr_stmt(P.call(current_scope("set"), P.name("_Q_outer"))),
                 ast.If(test=has_children, body=[
                     P.expr_stmt(ast.Await(value=P.call(scope("close"))))], orelse=[])]),
         ]

@@ -20,7 +20,9 @@ from .diagnostics import Diagnostics
 from .never_awaited import recording_never_awaited
 from .portals import PORTALS
 from .scope import CURRENT_SCOPE, Scope, opened
-from .task import CURRENT_TASK, Task, ensure_portal, enter_pending, is_awaitable
+from .starter import Starter, given
+from .checkin import checkin
+from .task import CURRENT_TASK, Task, ensure_portal, is_awaitable
 
 BRIDGE: contextvars.ContextVar = contextvars.ContextVar("trioquest_bridge", default=None)
 
@@ -28,6 +30,7 @@ BRIDGE: contextvars.ContextVar = contextvars.ContextVar("trioquest_bridge", defa
 class Bridge:
     def __init__(self) -> None:
         self.nursery: trio.Nursery | None = None
+        self.starter: Starter | None = None
         self.ids = itertools.count(1)
         self.diagnostics = Diagnostics()
         self.root = opened("module")
@@ -75,22 +78,20 @@ def spawn(fn, name=None, scope=None) -> Task:
     site = None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
     task = Task(next(bridge.ids), fn, None if name is None else str(name), scope, site,
                 bridge.now(), CURRENT_TASK.get())
-    if PORTALS[0]:
-        task.portal = True
     if scope.children is None:
         scope.children = [task]
         scope.task = task.parent
         scope.where = _scope_site(frame)
     else:
         scope.children.append(task)
-    task.coro = coro = task.run()
-    (scope.nursery or bridge.nursery).start_soon(_given, coro, name="trioquest.task")
+    task.coro = task.main()
+    if scope.nursery is None and not PORTALS[0]:
+        task.context = contextvars.copy_context()
+        bridge.starter.add(task)
+    else:
+        task.direct = PORTALS[0]
+        (scope.nursery or bridge.nursery).start_soon(given, task.coro, name="trioquest.task")
     return task
-
-
-def _given(coro):
-    """What start_soon calls: the task's coroutine, made by spawn."""
-    return coro
 
 
 def _returning(awaitable):
@@ -115,8 +116,10 @@ def _scope_site(frame):
 
 async def run_scoped(fn, label: str = "block_on"):
     """Call `fn()` (awaiting its result) inside a scope of its own."""
+    await checkin()
     scope = opened(label)
-    token = CURRENT_SCOPE.set(scope)
+    outer = CURRENT_SCOPE.get()
+    CURRENT_SCOPE.set(scope)
     try:
         value = fn()
         if is_awaitable(value):
@@ -126,7 +129,7 @@ async def run_scoped(fn, label: str = "block_on"):
         scope.failing = exc
         raise
     finally:
-        CURRENT_SCOPE.reset(token)
+        CURRENT_SCOPE.set(outer)
         if scope.children is not None:
             await scope.close()
 
@@ -139,6 +142,8 @@ def run_program(body, *, clock=None, on_diagnostics=None):
         try:
             async with trio.open_nursery() as nursery:
                 bridge.nursery = nursery
+                bridge.starter = Starter(nursery)
+                nursery.start_soon(bridge.starter.serve, name="trioquest.starter")
                 if PORTALS[0]:
                     await ensure_portal()
                 root = bridge.root
@@ -152,8 +157,11 @@ def run_program(body, *, clock=None, on_diagnostics=None):
                     root.failing = exc
                     raise
                 finally:
-                    if root.children is not None:
-                        await root.close()
+                    try:
+                        if root.children is not None:
+                            await root.close()
+                    finally:
+                        bridge.starter.stop()
         finally:
             if on_diagnostics is not None:
                 on_diagnostics(bridge.diagnostics)
@@ -193,7 +201,6 @@ def block_on(fn):
     import greenback
 
     if greenback.has_portal():
-        enter_pending()
         return greenback.await_(run_scoped(fn))
     raise RuntimeErr("async.block_on() cannot suspend this task here: call it as "
                      "async.block_on(...) in the function, or use 'await'")

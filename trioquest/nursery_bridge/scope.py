@@ -23,6 +23,7 @@ import contextvars
 
 import trio
 
+from .checkin import checkin
 from .errors import TaskGroupError
 
 CURRENT_SCOPE: contextvars.ContextVar = contextvars.ContextVar("quest_scope", default=None)
@@ -48,6 +49,7 @@ class Scope:
 
     async def close(self) -> None:
         """End the scope: cancel running children, wait, raise the unobserved."""
+        await checkin()
         children, self.children = self.children, None
         running = [t for t in children if t.state not in DONE]
         if running:

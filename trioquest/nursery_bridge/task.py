@@ -6,16 +6,31 @@ awaitable.  States: ``pending`` (spawned, not started), ``running``,
 it is observed: ``await task``, a combinator, ``try_unwrap``, or at its
 scope's exit; cancellation is never a failure.
 
-The per-task Trio cancel scope is entered lazily.  Entering one costs about
-as much as spawning the task, and most short tasks never suspend, so a task
-enters it only just before it can first suspend: at its first Quest
-``await`` (also ``for x in chan`` and ``async with``), or at once when its
-body is not Quest code.  Until then the task cannot be parked in Trio, so a
-`cancel()` needs no delivery: a task not started yet never runs its body, and
-one running (between suspensions, or in its scope's shielded close) has its
-scope cancelled before it is entered, which Trio delivers at the first
-checkpoint inside.  `PENDING_ENTRY` holds the task whose scope is still to
-be entered; generated code checks it before every await.
+How a task runs on Trio (see `starter` for the first step):
+
+* Most tasks start *batched*: the run's `Starter` runs their first step, in
+  the task's own context, up to the first point where the task could
+  suspend.  A task that finishes before that (a short computation, a cached
+  value) never needs a Trio task or a cancel scope, which cost about as much
+  as the work of most such tasks.
+* At its first possible suspension (a Quest ``await``, ``for x in chan``,
+  ``async with``, its scope's close, or an awaitable that is not Quest code)
+  the task yields `MIGRATE` to the starter, which hands its coroutine to a
+  Trio task of its own; resumed there, the task enters its cancel scope and
+  goes on.  Until then the task has entered no Trio cancel scope, so its
+  coroutine can move to another Trio task, and its cancel scope nests right.
+  `PENDING_START` holds the task that is still in its first step; generated
+  code checks it before every await.
+* Tasks of an ``async.nursery`` (failures must reach that Trio nursery) and
+  tasks that need greenback portals run *directly*, in a Trio task of their
+  own from the start.
+
+The cancel scope is entered and exited by hand (`enter_cancel_scope`, and
+at the end of `main`), because it is entered in a frame nested inside main.
+
+`cancel()` of a task that has not started means its body never runs; a task
+running its first step cannot be cancelled by anybody else (it is running),
+and its own `cancel()` takes effect at its first checkpoint.
 """
 
 from __future__ import annotations
@@ -26,15 +41,11 @@ from types import CoroutineType
 import trio
 
 from ..eval.values.exceptions import QUEST_SOURCES, to_quest_error
+from .checkin import PENDING_START, checkin
 from .errors import CancelledError
 from .scope import CANCELLED, CURRENT_SCOPE, DONE, FAILED, FINISHED, PENDING, RUNNING, TaskScope
 
 CURRENT_TASK: contextvars.ContextVar = contextvars.ContextVar("quest_task", default=None)
-PENDING_ENTRY: contextvars.ContextVar = contextvars.ContextVar("quest_pending_entry",
-                                                               default=None)
-pending_entry = PENDING_ENTRY.get
-
-
 def is_awaitable(value) -> bool:
     return value.__class__ is CoroutineType or hasattr(value.__class__, "__await__")
 
@@ -46,18 +57,11 @@ async def ensure_portal() -> None:
     await greenback.ensure_portal()
 
 
-def enter_pending() -> None:
-    """Enter the current task's cancel scope if it still waits to be entered
-    (called before anything that may suspend)."""
-    task = PENDING_ENTRY.get()
-    if task is not None:
-        task.enter()
-
-
 class Task:
     __slots__ = ("id", "name", "fn", "scope", "site", "state", "result", "error", "observed",
                  "cancel_scope", "entered", "event", "callbacks", "aborted", "cancel_requested",
-                 "cancelled_by", "started", "parent", "portal", "coro", "__weakref__")
+                 "cancelled_by", "started", "parent", "coro", "context", "direct",
+                 "__weakref__")
     _q_name = "Task"
 
     def __init__(self, task_id: int, fn, name, scope, site, started: float, parent) -> None:
@@ -71,7 +75,7 @@ class Task:
         self.error = None
         self.observed = False
         self.cancel_scope = None    # made when first needed
-        self.entered = False
+        self.entered = False        # is the task inside its cancel scope?
         self.event = None           # a trio.Event, made when somebody waits
         self.callbacks = None
         self.aborted = False
@@ -79,13 +83,15 @@ class Task:
         self.cancelled_by = None    # what requested the cancellation, in Quest terms
         self.started = started      # trio.current_time() at spawn
         self.parent = parent        # the Task that spawned it (None: the main task)
-        self.portal = False         # install a greenback portal (block_on from sync code)
-        self.coro = None            # the coroutine of run(), while it runs (diagnostics)
+        self.coro = None            # main(), while it runs (what it waits on: diagnostics)
+        self.context = None         # the context of its first step (batched tasks)
+        self.direct = None          # None: batched; else run directly (True: with a portal)
 
     # -- running ---------------------------------------------------------------------
 
-    async def run(self) -> None:
-        CURRENT_TASK.set(self)      # each Trio task runs in its own context
+    async def main(self) -> None:
+        """The whole task: its body, its scope's close, its final state."""
+        CURRENT_TASK.set(self)
         if self.cancel_requested:   # cancelled before it started: the body never runs
             self.state = CANCELLED
             self._finish()
@@ -93,25 +99,27 @@ class Task:
         self.state = RUNNING
         body = TaskScope()
         CURRENT_SCOPE.set(body)
-        PENDING_ENTRY.set(self)
         try:
             try:
-                if self.portal:
-                    self.enter()
-                    await ensure_portal()
+                if self.direct is not None:
+                    PENDING_START.set(None)
+                    self.enter_cancel_scope()
+                    if self.direct:
+                        await ensure_portal()
                 value = self.fn()
                 if value.__class__ is CoroutineType:
                     if value.cr_code.co_filename not in QUEST_SOURCES:
-                        self.enter()
+                        await checkin()
                     value = await value
                 elif hasattr(value.__class__, "__await__"):
-                    self.enter()
+                    await checkin()
                     value = await value
             except BaseException as exc:
                 body.failing = exc
                 raise
             finally:
                 if body.children is not None:
+                    await checkin()
                     await body.close()
         except BaseException as exc:
             if self.entered:
@@ -139,14 +147,12 @@ class Task:
         finally:
             self._finish()
 
-    def enter(self) -> None:
-        """Enter the task's cancel scope (see the module docstring)."""
-        PENDING_ENTRY.set(None)
-        if not self.entered:
-            self.entered = True
-            if self.cancel_scope is None:
-                self.cancel_scope = trio.CancelScope()
-            self.cancel_scope.__enter__()
+    def enter_cancel_scope(self) -> None:
+        """Enter the task's cancel scope, in the Trio task that runs it from now."""
+        if self.cancel_scope is None:
+            self.cancel_scope = trio.CancelScope()
+        self.cancel_scope.__enter__()
+        self.entered = True
 
     def _finish(self) -> None:
         self.fn = self.coro = None
@@ -213,6 +219,7 @@ class Task:
         return self.outcome()
 
     async def wait(self):
+        await checkin()
         if self.state in DONE or self.aborted:
             await trio.lowlevel.checkpoint()
         else:
