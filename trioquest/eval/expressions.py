@@ -269,7 +269,13 @@ class ExpressionCompiler:
             self.needs_portals = True
         if self.is_module(e.obj):
             return ast.Attribute(value=self.expr(e.obj), attr=e.name, ctx=ast.Load())
-        return P.helper("attr", self.expr(e.obj), P.const(e.name))
+        # Dict member access (§15) inline: d.get(name) if it is a Dict, else the helper.
+        test, use = self.reusable(self.expr(e.obj))
+        is_dict = ast.Compare(left=ast.Attribute(value=test, attr="__class__", ctx=ast.Load()),
+                              ops=[ast.Is()], comparators=[P.name("_Q_T_dict")])
+        get = P.call(ast.Attribute(value=use, attr="get", ctx=ast.Load()), P.const(e.name))
+        return ast.IfExp(test=is_dict, body=get,
+                         orelse=P.helper("attr", _again(use), P.const(e.name)))
 
     def e_Index(self, e):
         obj = self.expr(e.obj)
@@ -473,6 +479,11 @@ class ExpressionCompiler:
         b = self.binding_of(obj)
         return b is not None and b.kind == "param" and b.owner is self.ctx.info \
             and not b.assigned and name in t.methods
+
+
+def _again(node):
+    """A second use of a reusable operand (a fresh node for the same name)."""
+    return P.name(node.id) if isinstance(node, ast.Name) else node
 
 
 def _compare(left, op, right):

@@ -471,7 +471,7 @@ HELPERS = {
     "_Q_type_statics": TYPE_WORD_STATICS,
     "_Q_With": With, "_Q_param_order": param_order, "_Q_list": list,
     "_Q_Exception": Exception, "_Q_BaseException": BaseException, "_Q_BigIntValue": BigInt,
-    "_Q_T_int": int, "_Q_T_float": float, "_Q_T_str": str, "_Q_T_list": list,
+    "_Q_T_int": int, "_Q_T_float": float, "_Q_T_str": str, "_Q_T_list": list, "_Q_T_dict": dict,
     "_Q_len": len, "_Q_int_repr": int.__repr__,
 }
 

@@ -93,17 +93,6 @@ class Channel:
         except (trio.WouldBlock, trio.EndOfChannel):
             return None
 
-    def poll(self):
-        """(ready, value, closed) without blocking: the select fast path."""
-        if self.stash:
-            return True, self.stash.popleft(), False
-        try:
-            return True, self.recv_side.receive_nowait(), False
-        except trio.WouldBlock:
-            return False, None, False
-        except trio.EndOfChannel:
-            return True, None, True
-
     def give_back(self, value) -> None:
         """Return a value a losing select receiver took (lossless select)."""
         stats = self.recv_side.statistics()
@@ -122,10 +111,15 @@ class Channel:
         return self
 
     async def __anext__(self):
-        value = await self.recv()
-        if value is None:
-            raise StopAsyncIteration
-        return value
+        """``for x in chan``: `recv` until the channel is closed and drained."""
+        if self.stash:
+            await trio.lowlevel.checkpoint()
+            if self.stash:
+                return self.stash.popleft()
+        try:
+            return await self.recv_side.receive()
+        except trio.EndOfChannel:
+            raise StopAsyncIteration from None
 
     def describe(self) -> str:
         cap = "unbounded" if self.capacity is None else f"capacity {self.capacity}"
@@ -176,23 +170,33 @@ async def select(channels):
     if channels.__class__ is not list or not channels:
         raise TypeErr("select() expects a non-empty Array of channels")
     for ch in channels:
-        if not isinstance(ch, (Channel, TimeoutChannel)):
-            raise TypeErr(f"select() expects channels, got {type(ch).__name__}")
+        if ch.__class__ is not Channel and ch.__class__ is not TimeoutChannel:
+            from ..eval.values.forms import type_name
+
+            raise TypeErr(f"select() expects channels, got {type_name(ch)}")
     await trio.lowlevel.checkpoint()
     n = len(channels)
-    start = random.randrange(n)
+    start = random.randrange(n) if n > 1 else 0
     now = None
     for k in range(n):
-        i = (start + k) % n
+        i = start + k
+        if i >= n:
+            i -= n
         ch = channels[i]
         if ch.__class__ is TimeoutChannel:
             now = trio.current_time() if now is None else now
             if now >= ch.deadline:
-                return _result(channels, i, True, False)
+                return {"channel": ch, "value": True, "index": i, "closed": False}
             continue
-        ready, value, closed = ch.poll()
-        if ready:
-            return _result(channels, i, value, closed)
+        if ch.stash:
+            return {"channel": ch, "value": ch.stash.popleft(), "index": i, "closed": False}
+        try:
+            value = ch.recv_side.receive_nowait()
+        except trio.WouldBlock:
+            continue
+        except trio.EndOfChannel:
+            return {"channel": ch, "value": None, "index": i, "closed": True}
+        return {"channel": ch, "value": value, "index": i, "closed": False}
     return await _race(channels)
 
 
@@ -205,11 +209,14 @@ async def _race(channels):
     winner: list = []
     extra: list = []
     async def receive(i, ch, cancel_scope):
-        try:
-            value = await ch.recv_side.receive()
-            closed = False
-        except trio.EndOfChannel:
-            value, closed = None, True
+        if ch.stash:  # given back by another select after this one polled
+            value, closed = ch.stash.popleft(), False
+        else:
+            try:
+                value = await ch.recv_side.receive()
+                closed = False
+            except trio.EndOfChannel:
+                value, closed = None, True
         # No checkpoint between receive() returning and recording the value.
         if winner:
             if not closed:
