@@ -1,17 +1,29 @@
 """Channels on Trio memory channels, and the lossless select (CONCURRENCY.md §5).
 
-A channel is unbounded (``async.channel()``), bounded
-(``capacity: n``) or a rendezvous (``capacity: 0``).  ``recv`` returns nil
-once the channel is closed and drained, so nil cannot be sent.
+A channel is unbounded (``async.channel()``), bounded (``capacity: n``) or a
+rendezvous (``capacity: 0``).  ``send``, ``recv`` and ``for x in chan`` are
+the Trio memory channel's own operations; ``recv`` returns nil once the
+channel is closed and drained, so nil cannot be sent.
 
-Lossless select: racing ``receive()`` on several Trio channels and
-cancelling the losers can lose values (a parked receiver may be handed a
-value in the same batch as the winner).  So select first polls every
-channel without blocking, from a random start; only when none is ready does
-it race one receiver per channel, and every value a loser got is given back:
-straight to a receiver parked on that channel (its buffer is then empty, so
-order holds), else to the front of the channel's stash, which every receive
-drains first.
+Lossless select.  Racing ``receive()`` calls on several Trio channels and
+cancelling the losers loses values, and giving the losers' values back to
+the channel cannot keep FIFO order: while a loser holds a value, another
+receiver can be handed the next one.  So a select never takes a value it
+does not return:
+
+1. fast path: poll every channel with ``receive_nowait``, from a random
+   start (Go-style fairness); the first ready one wins.  This also takes a
+   value from a sender parked on a rendezvous channel.
+2. slow path: register one `_Selector` with every channel and park.  A
+   sender hands its value straight to the first live selector of its channel
+   (claiming it, in the sender's own step, so no second channel can), and
+   only when there is none uses the Trio channel.  ``close()`` wakes the
+   selectors with ``closed: true``.  A timeout or cancellation unregisters
+   the selector before anything can claim it.
+
+While a selector is registered the channel's buffer is empty (the fast path
+found nothing, and later sends go to the selector), so values leave every
+channel exactly once, oldest first.
 """
 
 from __future__ import annotations
@@ -19,8 +31,6 @@ from __future__ import annotations
 import math
 import random
 import sys
-from collections import deque
-
 import trio
 
 from ..errors import TypeErr, ValueErr
@@ -29,8 +39,24 @@ from .diagnostics import BlockedChannel, describes
 from .errors import ChannelClosedError
 
 
+class _Selector:
+    """One parked select: its task, and what woke it (index, value, closed)."""
+
+    __slots__ = ("task", "claimed", "result")
+
+    def __init__(self, task) -> None:
+        self.task = task
+        self.claimed = False
+        self.result = None
+
+    def wake(self, index: int, value, closed: bool) -> None:
+        self.claimed = True
+        self.result = (index, value, closed)
+        trio.lowlevel.reschedule(self.task)
+
+
 class Channel:
-    __slots__ = ("send_side", "recv_side", "stash", "capacity", "closed", "site")
+    __slots__ = ("send_side", "recv_side", "selectors", "capacity", "closed", "site")
     _q_name = "Channel"
 
     def __init__(self, capacity: int | None = None) -> None:
@@ -38,7 +64,7 @@ class Channel:
             raise ValueErr(f"Channel capacity must be an Int >= 0, got {capacity!r}")
         size = math.inf if capacity is None else capacity
         self.send_side, self.recv_side = trio.open_memory_channel(size)
-        self.stash: deque = deque()
+        self.selectors: list = []           # (selector, index) of parked selects
         self.capacity = capacity
         self.closed = False
         frame = sys._getframe(1)
@@ -49,10 +75,16 @@ class Channel:
     # -- sending ----------------------------------------------------------------------
 
     async def send(self, value) -> None:
+        """Wait while full; a checkpoint.  Cancelled, it sends nothing."""
         if value is None:
             raise ValueErr("Cannot send nil on a channel: nil means closed")
         if self.closed:
             raise ChannelClosedError("Cannot send on a closed channel")
+        if self.selectors:
+            await trio.lowlevel.checkpoint_if_cancelled()
+            if self._hand_over(value):
+                await trio.lowlevel.cancel_shielded_checkpoint()
+                return
         try:
             await self.send_side.send(value)
         except (trio.ClosedResourceError, trio.BrokenResourceError):
@@ -63,63 +95,62 @@ class Channel:
             raise ValueErr("Cannot send nil on a channel: nil means closed")
         if self.closed:
             return False
+        if self.selectors and self._hand_over(value):
+            return True
         try:
             self.send_side.send_nowait(value)
             return True
         except (trio.WouldBlock, trio.ClosedResourceError, trio.BrokenResourceError):
             return False
 
+    def _hand_over(self, value) -> bool:
+        """Give `value` to the first parked select still waiting, if any."""
+        selectors = self.selectors
+        while selectors:
+            selector, index = selectors.pop(0)
+            if not selector.claimed:
+                selector.wake(index, value, False)
+                return True
+        return False
+
     def close(self) -> None:
         if not self.closed:
             self.closed = True
             self.send_side.close()
+            selectors, self.selectors = self.selectors, []
+            for selector, index in selectors:
+                if not selector.claimed:
+                    selector.wake(index, None, True)
 
     # -- receiving ----------------------------------------------------------------------
 
     async def recv(self):
-        if self.stash:
-            await trio.lowlevel.checkpoint()
-            return self.stash.popleft() if self.stash else await self.recv()
+        """Wait for a value; nil once closed and drained.  A checkpoint."""
         try:
             return await self.recv_side.receive()
         except trio.EndOfChannel:
             return None
 
     def try_recv(self):
-        if self.stash:
-            return self.stash.popleft()
         try:
             return self.recv_side.receive_nowait()
         except (trio.WouldBlock, trio.EndOfChannel):
             return None
 
-    def give_back(self, value) -> None:
-        """Return a value a losing select receiver took (lossless select)."""
-        stats = self.recv_side.statistics()
-        if stats.tasks_waiting_receive and not self.stash:
-            try:
-                self.send_side.send_nowait(value)
-                return
-            except (trio.WouldBlock, trio.ClosedResourceError, trio.BrokenResourceError):
-                pass
-        self.stash.appendleft(value)
-
     def __len__(self) -> int:
-        return len(self.stash) + self.recv_side.statistics().current_buffer_used
+        return self.recv_side.statistics().current_buffer_used
 
     def __aiter__(self):
         return self
 
     async def __anext__(self):
         """``for x in chan``: `recv` until the channel is closed and drained."""
-        if self.stash:
-            await trio.lowlevel.checkpoint()
-            if self.stash:
-                return self.stash.popleft()
         try:
             return await self.recv_side.receive()
         except trio.EndOfChannel:
             raise StopAsyncIteration from None
+
+    # -- diagnostics --------------------------------------------------------------------------
 
     def describe(self) -> str:
         cap = "unbounded" if self.capacity is None else f"capacity {self.capacity}"
@@ -128,10 +159,11 @@ class Channel:
     def blocked(self) -> BlockedChannel | None:
         """Who is blocked on it now, or None if nobody is."""
         stats = self.recv_side.statistics()
-        if not (stats.tasks_waiting_send or stats.tasks_waiting_receive):
+        selecting = sum(1 for selector, _ in self.selectors if not selector.claimed)
+        if not (stats.tasks_waiting_send or stats.tasks_waiting_receive or selecting):
             return None
         return BlockedChannel(self.describe(), stats.tasks_waiting_send,
-                              stats.tasks_waiting_receive)
+                              stats.tasks_waiting_receive + selecting)
 
     def _q_str(self) -> str:
         state = "closed" if self.closed else "open"
@@ -149,7 +181,7 @@ class TimeoutChannel:
     _q_name = "TimeoutChannel"
 
     def __init__(self, seconds) -> None:
-        if seconds.__class__ not in (int, float):
+        if seconds.__class__ is not int and seconds.__class__ is not float:
             raise TypeErr("timeout_channel() expects a number of seconds")
         self.deadline = trio.current_time() + seconds
 
@@ -161,12 +193,10 @@ class TimeoutChannel:
         return "<TimeoutChannel>"
 
 
-def _result(channels, index, value, closed) -> dict:
-    return {"channel": channels[index], "value": value, "index": index, "closed": closed}
-
-
 async def select(channels):
-    """The first ready channel: ``{channel, value, index, closed}``."""
+    """``await async.select(chans)``: the first ready channel, as
+    ``{channel, value, index, closed}``.  A checkpoint; cancelled, it takes
+    nothing from any channel."""
     if channels.__class__ is not list or not channels:
         raise TypeErr("select() expects a non-empty Array of channels")
     for ch in channels:
@@ -188,8 +218,6 @@ async def select(channels):
             if now >= ch.deadline:
                 return {"channel": ch, "value": True, "index": i, "closed": False}
             continue
-        if ch.stash:
-            return {"channel": ch, "value": ch.stash.popleft(), "index": i, "closed": False}
         try:
             value = ch.recv_side.receive_nowait()
         except trio.WouldBlock:
@@ -197,54 +225,44 @@ async def select(channels):
         except trio.EndOfChannel:
             return {"channel": ch, "value": None, "index": i, "closed": True}
         return {"channel": ch, "value": value, "index": i, "closed": False}
-    return await _race(channels)
+    return await _park(channels)
 
 
-async def _race(channels):
+async def _park(channels):
+    """The slow path: wait until a sender, a close or the deadline wakes us."""
     deadline = math.inf
     timeout_index = None
+    selector = _Selector(trio.lowlevel.current_task())
     for i, ch in enumerate(channels):
-        if ch.__class__ is TimeoutChannel and ch.deadline < deadline:
-            deadline, timeout_index = ch.deadline, i
-    winner: list = []
-    extra: list = []
-    async def receive(i, ch, cancel_scope):
-        if ch.stash:  # given back by another select after this one polled
-            value, closed = ch.stash.popleft(), False
+        if ch.__class__ is TimeoutChannel:
+            if ch.deadline < deadline:
+                deadline, timeout_index = ch.deadline, i
         else:
-            try:
-                value = await ch.recv_side.receive()
-                closed = False
-            except trio.EndOfChannel:
-                value, closed = None, True
-        # No checkpoint between receive() returning and recording the value.
-        if winner:
-            if not closed:
-                extra.append((ch, value))
-        else:
-            winner.append((i, value, closed))
-            cancel_scope.cancel()
+            ch.selectors.append((selector, i))
 
-    delivered = False
+    def abort(raise_cancel):
+        selector.claimed = True         # nothing can hand us a value any more
+        return trio.lowlevel.Abort.SUCCEEDED
+
     try:
-        with trio.CancelScope(deadline=deadline) as timer:
-            async with trio.open_nursery() as nursery:
-                for i, ch in enumerate(channels):
-                    if ch.__class__ is Channel:
-                        nursery.start_soon(receive, i, ch, nursery.cancel_scope)
-        delivered = True
+        if timeout_index is None:
+            await trio.lowlevel.wait_task_rescheduled(abort)
+        else:
+            with trio.CancelScope(deadline=deadline):
+                await trio.lowlevel.wait_task_rescheduled(abort)
     finally:
-        if not delivered and winner and not winner[0][2]:
-            # The select itself was cancelled after a value arrived: keep it.
-            extra.insert(0, (channels[winner[0][0]], winner[0][1]))
-        for ch, value in extra:
-            ch.give_back(value)
-    if winner:
-        i, value, closed = winner[0]
-        return _result(channels, i, value, closed)
-    if timer.cancelled_caught and timeout_index is not None:
-        return _result(channels, timeout_index, True, False)
-    raise RuntimeError("select ended without a ready channel")  # unreachable
+        selector.claimed = True
+        for i, ch in enumerate(channels):
+            if ch.__class__ is Channel:
+                try:
+                    ch.selectors.remove((selector, i))
+                except ValueError:
+                    pass                # the sender or close() that woke us took it
+    if selector.result is None:         # the deadline passed
+        return {"channel": channels[timeout_index], "value": True, "index": timeout_index,
+                "closed": False}
+    i, value, closed = selector.result
+    return {"channel": channels[i], "value": value, "index": i, "closed": closed}
 
 
 @describes(Channel.send)
@@ -259,8 +277,13 @@ def _receiving(frame, now):
     return f"recv on {channel.describe()}", [channel]
 
 
-@describes(_race)
+@describes(Channel.__anext__)
+def _iterating(frame, now):
+    channel = frame.f_locals["self"]
+    return f"for-in on {channel.describe()}", [channel]
+
+
+@describes(_park)
 def _selecting(frame, now):
     channels = [ch for ch in frame.f_locals["channels"] if ch.__class__ is Channel]
-    text = "select on " + ", ".join(ch.describe() for ch in channels)
-    return text, channels
+    return "select on " + ", ".join(ch.describe() for ch in channels), channels
