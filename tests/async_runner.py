@@ -12,17 +12,34 @@ from trioquest.eval.interpreter import Interpreter, format_uncaught
 from trioquest.source import Source
 
 
-def run_async(source: str, *, dedent: bool = True, filename: str = "prog.q"):
+def run_async(source: str, *, dedent: bool = True, filename: str = "prog.q", watch=None,
+              track_origins: bool = False):
     """(stdout, interpreter) of a program run under an autojumping MockClock.
-    Errors propagate (use `run_async_error` to see the report)."""
+    Errors propagate (use `error_report` to see the report).  `watch(bridge)`
+    runs beside the program (see nursery_bridge.runner.run_program)."""
     if dedent:
         source = textwrap.dedent(source).lstrip("\n")
     interp = Interpreter([filename])
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         interp.run_main(Source(source, filename),
-                        clock=trio.testing.MockClock(autojump_threshold=0))
+                        clock=trio.testing.MockClock(autojump_threshold=0), watch=watch,
+                        track_origins=track_origins)
     return out.getvalue(), interp
+
+
+def snapshot_at(source: str, when: float):
+    """(stdout, the task tree `when` seconds into the program)."""
+    from trioquest.nursery_bridge.diagnostics import snapshot
+
+    seen = []
+
+    async def watch(bridge):
+        await trio.sleep(when)
+        seen.append(snapshot(bridge))
+
+    out, _ = run_async(source, watch=watch)
+    return out, seen[0]
 
 
 def output(source: str) -> str:

@@ -81,7 +81,8 @@ class Interpreter:
             result = block_on(lambda: result)
         return result
 
-    def run_main(self, source: Source, *, clock=None) -> None:
+    def run_main(self, source: Source, *, clock=None, watch=None,
+                 track_origins: bool = False) -> None:
         """Run a program as the main script (errors propagate).  A program
         using async features runs inside one ``trio.run``."""
         module = QModule("__main__", path=source.filename)
@@ -95,7 +96,8 @@ class Interpreter:
         def keep(diagnostics):
             self.diagnostics = diagnostics
 
-        run_program(lambda: body(module.__dict__), clock=clock, on_diagnostics=keep)
+        run_program(lambda: body(module.__dict__), clock=clock, on_diagnostics=keep, watch=watch,
+                    track_origins=track_origins)
 
 
 def format_uncaught(exc: BaseException) -> str:
@@ -103,6 +105,10 @@ def format_uncaught(exc: BaseException) -> str:
     err = to_quest_error(exc)
     lines = [err.headline() if err.line else f"{err.type_name}: {err.reason}"]
     frames = stack_frames(err)
+    inner = getattr(err, "errors", None)
+    if inner:   # TaskGroupError, AllFailedError: each error, with its own place
+        for i, e in enumerate(inner, 1):
+            lines.append(f"  [{i}] " + format_uncaught(e).replace("\n", "\n      "))
     if frames:
         lines.append("Quest stack (innermost last):")
         lines.extend(f"  at {name} ({path}:{line})" for name, path, line in frames)

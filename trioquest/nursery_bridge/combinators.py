@@ -14,7 +14,7 @@ import trio
 from ..errors import TypeErr
 from ..eval.values.exceptions import to_quest_error
 from .errors import AllFailedError, AsyncTimeoutError, CancelledError
-from .runner import spawn
+from .runner import start_task
 from .scope import CANCELLED, DONE, FAILED, FINISHED, Scope, opened
 from .task import Task, is_awaitable
 
@@ -27,7 +27,7 @@ def _inputs(items, scope: Scope, what: str) -> list[Task]:
         if isinstance(item, Task):
             tasks.append(item)
         elif is_awaitable(item) or callable(item):
-            tasks.append(spawn(item, scope=scope))
+            tasks.append(start_task(item, None, scope, False))
         else:
             raise TypeErr(f"async.{what}() expects tasks, awaitables or functions")
     return tasks

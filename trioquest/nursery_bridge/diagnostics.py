@@ -209,23 +209,24 @@ def task_info(task, now: float) -> TaskInfo:
 
 
 def live_tasks(bridge) -> list:
-    """Every Quest task of the run that has not ended, in spawn order."""
+    """Every Quest task of the run that has not ended, in spawn order: those
+    in Trio tasks of their own, and those the starter has not started yet."""
     import trio
 
     from .task import Task
 
-    found = []
+    found = list(bridge.starter.queue)
     stack = [trio.lowlevel.current_root_task()]
-    run_code = Task.run.__code__
+    main_code = Task.main.__code__
     while stack:
         trio_task = stack.pop()
         for nursery in trio_task.child_nurseries:
             stack.extend(nursery.child_tasks)
         frame = getattr(trio_task.coro, "cr_frame", None)
-        if frame is not None and frame.f_code is run_code:
+        if frame is not None and frame.f_code is main_code:
             found.append(frame.f_locals["self"])
     found = [t for t in found if t.state in ("pending", "running")]
-    found.sort(key=lambda t: t.id)
+    found.sort(key=lambda t: (t.id is None, t.id or 0))
     return found
 
 

@@ -3,9 +3,10 @@
 CPython reports a coroutine that is destroyed before it ran through
 ``warnings._warn_unawaited_coroutine``.  While a Quest program runs, that
 hook records the coroutine in the run's diagnostics instead of printing a
-Python warning.  The coroutine is destroyed where the last reference to it
-goes, which for ``f()`` used as a statement is the line that called it, so
-the innermost Quest frame at that moment is the site reported.
+Python warning.  The site reported is the line that called it when origins
+are tracked (``sys.set_coroutine_origin_tracking_depth``, which costs a
+little on every coroutine made, so only when asked), else the line where
+the last reference to it went: for ``f()`` used as a statement, the same.
 """
 
 from __future__ import annotations
@@ -18,14 +19,24 @@ from ..eval.values.exceptions import QUEST_SOURCES
 from .diagnostics import Site
 
 
+ORIGIN_DEPTH = 8  # frames recorded per coroutine when origins are tracked
+
+
 def _record(coro) -> None:
     from .runner import BRIDGE
 
     bridge = BRIDGE.get()
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename not in QUEST_SOURCES:
-        frame = frame.f_back
-    site = None if frame is None else Site(frame.f_code.co_filename, frame.f_lineno)
+    site = None
+    for file, line, _ in getattr(coro, "cr_origin", None) or ():
+        if file in QUEST_SOURCES:
+            site = Site(file, line)
+            break
+    else:
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename not in QUEST_SOURCES:
+            frame = frame.f_back
+        if frame is not None:
+            site = Site(frame.f_code.co_filename, frame.f_lineno)
     code = getattr(coro, "cr_code", None)
     if site is None and (code is None or code.co_filename not in QUEST_SOURCES):
         return _python_hook(coro)     # not Quest's: Python's own warning
@@ -39,11 +50,16 @@ _python_hook = warnings._warn_unawaited_coroutine
 
 
 @contextlib.contextmanager
-def recording_never_awaited():
-    """Record never-awaited coroutines in the run's diagnostics meanwhile."""
+def recording_never_awaited(track_origins: bool = False):
+    """Record never-awaited coroutines in the run's diagnostics meanwhile
+    (with the lines that made them, if `track_origins`)."""
     previous = warnings._warn_unawaited_coroutine
+    depth = sys.get_coroutine_origin_tracking_depth()
     warnings._warn_unawaited_coroutine = _record
+    if track_origins:
+        sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
     try:
         yield
     finally:
         warnings._warn_unawaited_coroutine = previous
+        sys.set_coroutine_origin_tracking_depth(depth)

@@ -59,13 +59,20 @@ def spawn(fn, name=None, scope=None) -> Task:
     """``async.spawn(fn, name:, scope:)``: start `fn()` in a new task owned by
     `scope` (default: the innermost scope of the caller).  Not a checkpoint:
     the task starts at the caller's next one."""
+    if scope is not None and not isinstance(scope, Scope):
+        raise TypeErr("async.spawn(scope:) expects a nursery")
+    return start_task(fn, None if name is None else str(name), scope, True)
+
+
+def start_task(fn, name, scope, numbered: bool) -> Task:
+    """A new task running `fn()`.  User tasks are `numbered` (ids 1, 2, 3, ...
+    in spawn order); the children a combinator makes for the awaitables and
+    functions it is given are not (their id is None)."""
     bridge = BRIDGE.get()
     if bridge is None:
         current_bridge()
     if scope is None:
         scope = CURRENT_SCOPE.get() or bridge.root
-    elif not isinstance(scope, Scope):
-        raise TypeErr("async.spawn(scope:) expects a nursery")
     if not callable(fn):
         if not is_awaitable(fn):
             from ..eval.values.forms import type_name
@@ -76,8 +83,8 @@ def spawn(fn, name=None, scope=None) -> Task:
     while frame is not None and frame.f_code.co_filename not in QUEST_SOURCES:
         frame = frame.f_back
     site = None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
-    task = Task(next(bridge.ids), fn, None if name is None else str(name), scope, site,
-                bridge.now(), CURRENT_TASK.get())
+    task = Task(next(bridge.ids) if numbered else None, fn, name, scope, site, bridge.now(),
+                CURRENT_TASK.get())
     if scope.children is None:
         scope.children = [task]
         scope.task = task.parent
@@ -99,17 +106,18 @@ def _returning(awaitable):
 
 
 def _scope_site(frame):
-    """(file, line, function) for the scope being spawned into: the innermost
-    Quest async function running at `frame`, and the Quest line awaiting it."""
+    """(file, line, function, called) for the scope being spawned into: the
+    innermost Quest async function running at `frame`, and the Quest line
+    awaiting it (called) or, when a task runs it, where it is defined."""
     while frame is not None:
         code = frame.f_code
         if code.co_flags & 0x80 and code.co_filename in QUEST_SOURCES:  # CO_COROUTINE
             caller = frame.f_back
             while caller is not None and caller.f_code.co_filename not in QUEST_SOURCES:
                 caller = caller.f_back
-            if caller is None:
-                return (code.co_filename, code.co_firstlineno, code.co_name)
-            return (caller.f_code.co_filename, caller.f_lineno, code.co_name)
+            if caller is None:  # run by a task itself: where it is defined
+                return (code.co_filename, code.co_firstlineno, code.co_name, False)
+            return (caller.f_code.co_filename, caller.f_lineno, code.co_name, True)
         frame = frame.f_back
     return None
 
@@ -134,16 +142,30 @@ async def run_scoped(fn, label: str = "block_on"):
             await scope.close()
 
 
-def run_program(body, *, clock=None, on_diagnostics=None):
-    """Run a module body (sync, or returning a coroutine) inside ``trio.run``."""
+def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_origins=False):
+    """Run a module body (sync, or returning a coroutine) inside ``trio.run``.
+
+    `watch(bridge)`, if given, is an async function run beside the program
+    (not as a Quest task) and cancelled when the program ends: how the REPL,
+    Ctrl-C and tests look at the task tree while the program runs.
+    `track_origins` makes never-awaited awaitables report the line that made
+    them (at a small cost for every coroutine)."""
     async def main():
         bridge = Bridge()
         BRIDGE.set(bridge)
+        watching = trio.CancelScope()
+
+        async def watcher():
+            with watching:
+                await watch(bridge)
+
         try:
             async with trio.open_nursery() as nursery:
                 bridge.nursery = nursery
                 bridge.starter = Starter(nursery)
                 nursery.start_soon(bridge.starter.serve, name="trioquest.starter")
+                if watch is not None:
+                    nursery.start_soon(watcher, name="trioquest.watch")
                 if PORTALS[0]:
                     await ensure_portal()
                 root = bridge.root
@@ -162,11 +184,12 @@ def run_program(body, *, clock=None, on_diagnostics=None):
                             await root.close()
                     finally:
                         bridge.starter.stop()
+                        watching.cancel()
         finally:
             if on_diagnostics is not None:
                 on_diagnostics(bridge.diagnostics)
 
-    with recording_never_awaited():
+    with recording_never_awaited(track_origins):
         try:
             return trio.run(main, clock=clock)
         except BaseExceptionGroup as group:

@@ -74,14 +74,15 @@ class Scope:
 
     def describe(self) -> str:
         """The scope in Quest terms: ``fetch_all() called at prog.q:12``,
-        ``the module``, ``async.join_all()``, ``a task body``."""
+        ``worker() defined at prog.q:3`` (run by a task), ``the module``,
+        ``async.join_all()``, ``a task body``."""
         if self.label == "module":
             return "the module"
         if self.label == "call":
             if self.where is None:
                 return "an async call"
-            file, line, function = self.where
-            return f"{function}() called at {file}:{line}"
+            file, line, function, called = self.where
+            return f"{function}() {'called' if called else 'defined'} at {file}:{line}"
         return self.label
 
 

@@ -208,13 +208,13 @@ class Task:
             self.observed = True
             raise self.error
         if self.state is CANCELLED or self.aborted:
-            raise CancelledError(f"Task {self.id} was cancelled")
+            raise CancelledError(f"{_upper_first(self.describe())} was cancelled")
         return self.result
 
     def try_unwrap(self):
         if self.state not in DONE:
             if self.aborted:
-                raise CancelledError(f"Task {self.id} was cancelled")
+                raise CancelledError(f"{_upper_first(self.describe())} was cancelled")
             return None
         return self.outcome()
 
@@ -229,6 +229,17 @@ class Task:
     def __await__(self):
         return self.wait().__await__()
 
+    def describe(self) -> str:
+        """``task 3 (worker-1)``, or ``a task of async.join_all()`` for the
+        unnumbered children of combinators."""
+        if self.id is None:
+            return f"a task of {self.scope.describe()}"
+        return f"task {self.id}" + (f" ({self.name})" if self.name else "")
+
     def _q_str(self) -> str:
         label = f" {self.name}" if self.name else ""
         return f"<Task {self.id}{label} {self.state}>"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -283,7 +283,7 @@ def _on_event(frame, now):
 
 @describes(Task.wait)
 def _on_task(frame, now):
-    return f"await task {frame.f_locals['self'].id}", []
+    return f"await {frame.f_locals['self'].describe()}", []
 
 
 async def yield_now() -> None:
