@@ -163,3 +163,25 @@ def test_combinator_children_take_no_task_ids():
         puts(t.id)
     ''')
     assert out == "[1, 2, 3]\n1\n"
+
+
+def test_leaks_waiting_on_sync_primitives():
+    _, interp = run_async('''
+        use "std/async"
+        let lock = async.Lock()
+        let sem = async.Semaphore(0)
+        let limiter = async.CapacityLimiter(1)
+        async fun main()
+            async.spawn(fun () async with lock await async.sleep(50) end end)
+            async.spawn(fun () await async.sleep(1) await lock.acquire() end)
+            async.spawn(fun () async with sem nil end end)
+            async.spawn(fun () await limiter.acquire() await async.sleep(50) end)
+            async.spawn(fun () await async.sleep(1) async with limiter nil end end)
+            await async.sleep(2)
+        end
+        await main()
+    ''')
+    assert [leak.waiting_on for leak in interp.diagnostics.leaks] == [
+        "sleep, 48 s left at prog.q:6", "acquire an async.Lock at prog.q:7",
+        "acquire an async.Semaphore at prog.q:8", "sleep, 48 s left at prog.q:9",
+        "acquire an async.CapacityLimiter at prog.q:10"]

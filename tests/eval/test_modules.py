@@ -120,3 +120,18 @@ def test_sys_eval_sees_the_callers_variables():
         end
     ''')
     assert (out, status) == ("42 10\nSyntaxErr invalid hexadecimal literal '0xGHI'\n", 0), err
+
+
+def test_a_module_whose_top_level_awaits(project):
+    (project / "helper.q").write_text(
+        'use "std/async"\n'
+        "pub let ready = await async.timeout(async.sleep(0), 1) == nil\n"
+        "pub async fun twice(x) await async.sleep(0) x * 2 end\n"
+        'puts("helper loaded")\n')
+    # From an async program, the task running the `use` awaits it (one Trio run).
+    out, err, status = _run_main(project, 'use "std/async"\nuse "helper"\n'
+                                          "puts(helper.ready, \" \", await helper.twice(21))\n")
+    assert (out, err, status) == ("helper loaded\ntrue 42\n", "", 0)
+    # From a sync program, it runs to completion on its own.
+    out, err, status = _run_main(project, 'use "helper" {ready}\nputs(ready)\n')
+    assert (out, err, status) == ("helper loaded\ntrue\n", "", 0)

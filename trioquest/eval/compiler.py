@@ -307,7 +307,10 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         if s.path == "std/async":
             self.use_async()
         from_ = P.const(self.filename)
-        module = P.call(P.name("_Q_use"), P.const(s.path), from_)
+        if self.ctx.is_async:  # the module's own top level may await
+            module = ast.Await(value=P.call(P.name("_Q_use_async"), P.const(s.path), from_))
+        else:
+            module = P.call(P.name("_Q_use"), P.const(s.path), from_)
         bindings = self.res.decls[id(s)]
         out: list[ast.stmt] = []
         i = 0

@@ -44,6 +44,7 @@ class Interpreter:
     def namespace(self) -> dict:
         ns = runtime.namespace()
         ns["_Q_use"] = self.loader.use
+        ns["_Q_use_async"] = self.loader.use_async
         ns["_Q_use_member"] = self.loader.use_member
         return ns
 
@@ -68,13 +69,20 @@ class Interpreter:
         exec(compiled.code, ns)
         return ns["_Q_body"], compiled
 
+    def start(self, source: Source, module: QModule, *, export_all: bool = False,
+              value_sink: bool = False):
+        """(result, Compiled) of running a module's body: for a body with
+        top-level ``await``, the coroutine, for the caller to await."""
+        body, compiled = self.prepare(source, module, export_all=export_all,
+                                      value_sink=value_sink)
+        return body(module.__dict__), compiled
+
     def execute(self, source: Source, module: QModule, *, export_all: bool = False,
                 value_sink: bool = False):
         """Compile and run a module's body; exported names land in `module`.
         A body with top-level ``await`` runs to completion (block_on)."""
-        body, compiled = self.prepare(source, module, export_all=export_all,
+        result, compiled = self.start(source, module, export_all=export_all,
                                       value_sink=value_sink)
-        result = body(module.__dict__)
         if compiled.uses_async and result.__class__ is CoroutineType:
             from ..nursery_bridge.runner import block_on
 

@@ -16,6 +16,7 @@ module that is still loading is a circular import (ImportErr).
 from __future__ import annotations
 
 import os
+from types import CoroutineType
 
 from ..errors import ImportErr
 from .values.modules import QModule
@@ -58,7 +59,33 @@ class Loader:
     # -- loading -------------------------------------------------------------------
 
     def use(self, path: str, importer: str | None = None) -> QModule:
-        """The module a ``use "path"`` statement binds."""
+        """The module a ``use "path"`` statement binds (in sync code: a
+        module whose top level awaits runs to completion through block_on)."""
+        found = self.find(path, importer)
+        if found.__class__ is QModule:
+            return found
+        return self.load_file(found, name=_module_name(path))
+
+    async def use_async(self, path: str, importer: str | None = None) -> QModule:
+        """``use "path"`` in async code: a module whose top level awaits is
+        awaited by the task running the ``use``, in the same Trio run."""
+        found = self.find(path, importer)
+        if found.__class__ is QModule:
+            return found
+        key, module, source = self.begin(found, _module_name(path))
+        if source is None:
+            return module
+        try:
+            result, _ = self.interpreter.start(source, module)
+            if result.__class__ is CoroutineType:
+                await result
+        finally:
+            self.loading.pop()
+        self.cache[key] = module
+        return module
+
+    def find(self, path: str, importer: str | None):
+        """A std module (loaded), or the file a path names."""
         from ..stdlib import STD_MODULES, load_std
 
         key = path[:-2] if path.endswith(".q") else path
@@ -70,19 +97,26 @@ class Loader:
         file = self.resolve(path, importer)
         if file is None:
             raise ImportErr(f"Module not found: '{path}'")
-        return self.load_file(file, name=_module_name(path))
+        return file
 
-    def load_file(self, file: str, *, name: str, export_all: bool = False) -> QModule:
+    def begin(self, file: str, name: str):
+        """(key, module, source) for loading `file`, pushed on the loading
+        stack; (key, cached module, None) when it is loaded already."""
         key = os.path.realpath(file)
         cached = self.cache.get(key)
         if cached is not None:
-            return cached
+            return key, cached, None
         if key in self.loading:
             chain = " -> ".join(os.path.basename(p) for p in self.loading + [key])
             raise ImportErr(f"Circular import: {chain}")
         source = self.interpreter.read_source(file)
-        module = QModule(name, path=file)
         self.loading.append(key)
+        return key, QModule(name, path=file), source
+
+    def load_file(self, file: str, *, name: str, export_all: bool = False) -> QModule:
+        key, module, source = self.begin(file, name)
+        if source is None:
+            return module
         try:
             self.interpreter.execute(source, module, export_all=export_all)
         finally:

@@ -281,6 +281,24 @@ def _on_event(frame, now):
     return "wait for an async.Event", []
 
 
+@describes(Lock.acquire)
+@describes(Lock._aenter)
+def _on_lock(frame, now):
+    return "acquire an async.Lock", []
+
+
+@describes(Semaphore.acquire)
+@describes(Semaphore._aenter)
+def _on_semaphore(frame, now):
+    return "acquire an async.Semaphore", []
+
+
+@describes(CapacityLimiter.acquire)
+@describes(CapacityLimiter._aenter)
+def _on_limiter(frame, now):
+    return "acquire an async.CapacityLimiter", []
+
+
 @describes(Task.wait)
 def _on_task(frame, now):
     return f"await {frame.f_locals['self'].describe()}", []
