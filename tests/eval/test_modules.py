@@ -135,3 +135,12 @@ def test_a_module_whose_top_level_awaits(project):
     # From a sync program, it runs to completion on its own.
     out, err, status = _run_main(project, 'use "helper" {ready}\nputs(ready)\n')
     assert (out, err, status) == ("helper loaded\ntrue\n", "", 0)
+
+
+def test_load_module_of_an_async_module_from_async_code_says_to_use_use(project):
+    (project / "helper.q").write_text('use "std/async"\npub let x = 1\n')
+    out, err, status = _run_main(project, 'use "std/async"\nuse "std/sys"\n'
+                                          'let h = sys.load_module("helper.q")\n')
+    assert status == 1
+    assert err.startswith("main.q:3:9: RuntimeErr: The top level of helper.q is async: "
+                          "load it with 'use' in async code\n")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import CoroutineType
 
-from ..errors import QuestError
+from ..errors import QuestError, RuntimeErr
 from ..nursery_bridge import portals
 from ..parser import parse
 from ..source import Source
@@ -84,8 +84,12 @@ class Interpreter:
         result, compiled = self.start(source, module, export_all=export_all,
                                       value_sink=value_sink)
         if compiled.uses_async and result.__class__ is CoroutineType:
-            from ..nursery_bridge.runner import block_on
+            from ..nursery_bridge.runner import block_on, can_block
 
+            if not can_block():
+                result.close()
+                raise RuntimeErr(f"The top level of {source.filename} is async: load it with "
+                                 "'use' in async code")
             result = block_on(lambda: result)
         return result
 

@@ -204,6 +204,16 @@ def _single(group: BaseExceptionGroup) -> BaseException:
     return exc
 
 
+def can_block() -> bool:
+    """Whether sync code here may call block_on: no loop runs in this thread,
+    or this task has a greenback portal."""
+    if not in_loop():
+        return True
+    import greenback
+
+    return greenback.has_portal()
+
+
 def block_on(fn):
     """``async.block_on(fn)``: run `fn()` to completion and return its value.
 
