@@ -48,28 +48,29 @@ class Scope:
     propagate = False       # do its tasks' failures propagate at once (async.nursery)?
 
     async def close(self) -> None:
-        """End the scope: cancel running children, wait, raise the unobserved."""
+        """End the scope: cancel running children, wait, raise the unobserved.
+        Children spawned meanwhile (by unwinding ones) are closed too."""
         await checkin()
-        children, self.children = self.children, None
-        running = [t for t in children if t.state not in DONE]
-        if running:
-            from .runner import current_bridge
+        from .runner import current_bridge
 
-            current_bridge().diagnostics.record_leaks(running, self)
-            for t in running:
-                t.cancel(f"the end of {self.describe()}")
-            with trio.CancelScope(shield=True):
-                for t in running:
-                    await t.wait_done()
+        diagnostics = current_bridge().diagnostics
         errors = []
-        for t in children:
-            if t.state is FAILED and not t.observed:
-                t.observed = True
-                errors.append(t)
+        while self.children is not None:
+            children, self.children = self.children, None
+            running = [t for t in children if t.state not in DONE]
+            if running:
+                diagnostics.record_leaks(running, self)
+                for t in running:
+                    t.cancel(f"the end of {self.describe()}")
+                with trio.CancelScope(shield=True):
+                    for t in running:
+                        await t.wait_done()
+            for t in children:
+                if t.state is FAILED and not t.observed:
+                    t.observed = True
+                    errors.append(t)
         if errors:
-            from .runner import current_bridge
-
-            current_bridge().diagnostics.record_unobserved(errors)
+            diagnostics.record_unobserved(errors)
             raise_failures([t.error for t in errors], self.failing)
 
     def describe(self) -> str:

@@ -98,59 +98,54 @@ def _leaves(group):
 # -- sync primitives -----------------------------------------------------------------------
 
 
-class Lock:
-    _q_name = "Lock"
+class _Acquirable:
+    """A Trio lock-like primitive: ``await x.acquire()``, ``x.release()``,
+    ``async with x``.  Trio checks ownership (release by another task is an
+    error)."""
 
-    def __init__(self) -> None:
-        self.lock = trio.Lock()
+    def __init__(self, inner) -> None:
+        self.inner = inner
 
     async def acquire(self):
-        await self.lock.acquire()
+        await self.inner.acquire()
 
     def release(self):
-        self.lock.release()
+        self.inner.release()
 
     async def _aenter(self):
-        await self.lock.acquire()
+        await self.inner.acquire()
         return self
 
     async def _aexit(self):
-        self.lock.release()
+        self.inner.release()
+
+
+class Lock(_Acquirable):
+    _q_name = "Lock"
+
+    def __init__(self) -> None:
+        super().__init__(trio.Lock())
 
     def _q_str(self) -> str:
-        return "<Lock locked>" if self.lock.locked() else "<Lock>"
+        return "<Lock locked>" if self.inner.locked() else "<Lock>"
 
 
-register(Lock, {"acquire": Lock.acquire, "release": Lock.release,
-                "locked": lambda x: x.lock.locked(), "_aenter": Lock._aenter,
-                "_aexit": Lock._aexit})
-
-
-class Semaphore:
+class Semaphore(_Acquirable):
     _q_name = "Semaphore"
 
     def __init__(self, value: int = 1) -> None:
         if value.__class__ is not int or value < 0:
             raise TypeErr("Semaphore() expects an Int >= 0")
-        self.sem = trio.Semaphore(value)
-
-    async def acquire(self):
-        await self.sem.acquire()
-
-    def release(self):
-        self.sem.release()
-
-    async def _aenter(self):
-        await self.sem.acquire()
-        return self
-
-    async def _aexit(self):
-        self.sem.release()
+        super().__init__(trio.Semaphore(value))
 
 
-register(Semaphore, {"acquire": Semaphore.acquire, "release": Semaphore.release,
-                     "value": lambda s: s.sem.value, "_aenter": Semaphore._aenter,
-                     "_aexit": Semaphore._aexit})
+class CapacityLimiter(_Acquirable):
+    _q_name = "CapacityLimiter"
+
+    def __init__(self, total: int) -> None:
+        if total.__class__ is not int or total < 1:
+            raise TypeErr("CapacityLimiter() expects an Int >= 1")
+        super().__init__(trio.CapacityLimiter(total))
 
 
 class Event:
@@ -165,36 +160,15 @@ class Event:
 
 register(Event, {"set": lambda e: e.event.set(), "is_set": lambda e: e.event.is_set(),
                  "wait": Event.wait})
-
-
-class CapacityLimiter:
-    _q_name = "CapacityLimiter"
-
-    def __init__(self, total: int) -> None:
-        if total.__class__ is not int or total < 1:
-            raise TypeErr("CapacityLimiter() expects an Int >= 1")
-        self.limiter = trio.CapacityLimiter(total)
-
-    async def acquire(self):
-        await self.limiter.acquire()
-
-    def release(self):
-        self.limiter.release()
-
-    async def _aenter(self):
-        await self.limiter.acquire()
-        return self
-
-    async def _aexit(self):
-        self.limiter.release()
-
-
+_ACQUIRABLE = {"acquire": _Acquirable.acquire, "release": _Acquirable.release,
+               "_aenter": _Acquirable._aenter, "_aexit": _Acquirable._aexit}
+register(Lock, {**_ACQUIRABLE, "locked": lambda x: x.inner.locked()})
+register(Semaphore, {**_ACQUIRABLE, "value": lambda x: x.inner.value})
 register(CapacityLimiter, {
-    "acquire": CapacityLimiter.acquire, "release": CapacityLimiter.release,
-    "total_tokens": lambda c: c.limiter.total_tokens,
-    "borrowed_tokens": lambda c: c.limiter.borrowed_tokens,
-    "available_tokens": lambda c: c.limiter.available_tokens,
-    "_aenter": CapacityLimiter._aenter, "_aexit": CapacityLimiter._aexit,
+    **_ACQUIRABLE,
+    "total_tokens": lambda x: x.inner.total_tokens,
+    "borrowed_tokens": lambda x: x.inner.borrowed_tokens,
+    "available_tokens": lambda x: x.inner.available_tokens,
 })
 
 
@@ -281,22 +255,10 @@ def _on_event(frame, now):
     return "wait for an async.Event", []
 
 
-@describes(Lock.acquire)
-@describes(Lock._aenter)
-def _on_lock(frame, now):
-    return "acquire an async.Lock", []
-
-
-@describes(Semaphore.acquire)
-@describes(Semaphore._aenter)
-def _on_semaphore(frame, now):
-    return "acquire an async.Semaphore", []
-
-
-@describes(CapacityLimiter.acquire)
-@describes(CapacityLimiter._aenter)
-def _on_limiter(frame, now):
-    return "acquire an async.CapacityLimiter", []
+@describes(_Acquirable.acquire)
+@describes(_Acquirable._aenter)
+def _acquiring(frame, now):
+    return f"acquire an async.{frame.f_locals['self']._q_name}", []
 
 
 @describes(Task.wait)
