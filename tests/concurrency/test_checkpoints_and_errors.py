@@ -208,3 +208,16 @@ def test_async_misuse_is_reported_as_quest_errors():
         use "std/async"
         await async.join_all(5)
     ''').startswith("prog.q:2:1: TypeErr: async.join_all() expects an Array of tasks\n")
+
+
+def test_block_on_takes_an_awaitable_as_well_as_a_function():
+    assert output('''
+        use "std/async"
+        async fun f() await async.sleep(1) 5 end
+        fun from_sync() async.block_on(f()) end
+        puts(from_sync(), " ", async.block_on(f()), " ", async.block_on(fun () f() end))
+    ''') == "5 5 5\n"
+    assert error_report('''
+        use "std/async"
+        async.block_on(3)
+    ''').startswith("prog.q:2:1: TypeErr: async.block_on() expects a function, got Int\n")

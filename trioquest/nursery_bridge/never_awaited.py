@@ -1,9 +1,10 @@
 """Awaitables dropped without being awaited (CONCURRENCY.md §1, §7).
 
 CPython reports a coroutine that is destroyed before it ran through
-``warnings._warn_unawaited_coroutine``.  While a Quest program runs, that
-hook records the coroutine in the run's diagnostics instead of printing a
-Python warning.  The site reported is the line that called it when origins
+``warnings._warn_unawaited_coroutine``.  Once trioquest's async runtime is
+imported, that hook records Quest's coroutines in the running program's
+diagnostics instead of printing a Python warning (one dropped after its run
+ended is not reported); other coroutines get Python's warning.  The site reported is the line that called it when origins
 are tracked (``sys.set_coroutine_origin_tracking_depth``, which costs a
 little on every coroutine made, so only when asked), else the line where
 the last reference to it went: for ``f()`` used as a statement, the same.
@@ -47,19 +48,17 @@ def _record(coro) -> None:
 
 
 _python_hook = warnings._warn_unawaited_coroutine
+warnings._warn_unawaited_coroutine = _record
 
 
 @contextlib.contextmanager
 def recording_never_awaited(track_origins: bool = False):
-    """Record never-awaited coroutines in the run's diagnostics meanwhile
-    (with the lines that made them, if `track_origins`)."""
-    previous = warnings._warn_unawaited_coroutine
+    """While a program runs: with `track_origins`, record the lines that
+    made never-awaited coroutines."""
     depth = sys.get_coroutine_origin_tracking_depth()
-    warnings._warn_unawaited_coroutine = _record
     if track_origins:
         sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
     try:
         yield
     finally:
-        warnings._warn_unawaited_coroutine = previous
         sys.set_coroutine_origin_tracking_depth(depth)

@@ -16,12 +16,12 @@ import trio
 
 from ..errors import RuntimeErr, TypeErr
 from ..eval.values.exceptions import QUEST_SOURCES
+from .checkin import checkin
 from .diagnostics import Diagnostics
 from .never_awaited import recording_never_awaited
 from .portals import PORTALS
 from .scope import CURRENT_SCOPE, Scope, opened
 from .starter import Starter, given
-from .checkin import checkin
 from .task import CURRENT_TASK, Task, ensure_portal, is_awaitable
 
 BRIDGE: contextvars.ContextVar = contextvars.ContextVar("trioquest_bridge", default=None)
@@ -122,14 +122,23 @@ def _scope_site(frame):
     return None
 
 
+def _check_block_on(fn) -> None:
+    if not callable(fn) and not is_awaitable(fn):
+        from ..eval.values.forms import type_name
+
+        raise TypeErr(f"async.block_on() expects a function, got {type_name(fn)}")
+
+
 async def run_scoped(fn, label: str = "block_on"):
-    """Call `fn()` (awaiting its result) inside a scope of its own."""
+    """Call `fn()` (awaiting its result), or await `fn` if it is an
+    awaitable, inside a scope of its own."""
+    _check_block_on(fn)
     await checkin()
     scope = opened(label)
     outer = CURRENT_SCOPE.get()
     CURRENT_SCOPE.set(scope)
     try:
-        value = fn()
+        value = fn() if callable(fn) else fn
         if is_awaitable(value):
             value = await value
         return value
@@ -223,10 +232,7 @@ def block_on(fn):
     Async code awaits it directly (the compiler turns ``async.block_on(f)``
     in an async function into ``await``).
     """
-    if not callable(fn) and not is_awaitable(fn):
-        from ..eval.values.forms import type_name
-
-        raise TypeErr(f"async.block_on() expects a function, got {type_name(fn)}")
+    _check_block_on(fn)
     if BRIDGE.get() is None:
         return run_program(lambda: run_scoped(fn))
     if not in_loop():
