@@ -1,5 +1,7 @@
 """CONCURRENCY.md §4: each combinator's success, failure and cancellation paths."""
 
+import pytest
+
 from async_runner import output
 
 PRELUDE = '''
@@ -167,3 +169,17 @@ def test_sleep_and_retry_with_backoff():
         puts(await retry_with_backoff(flaky), " after ", async.now() - start, "s")
     ''') == ("Attempt 1 failed, retrying in 2s...\nAttempt 2 failed, retrying in 4s...\n"
              "ok after 3 after 6s\n")
+
+
+@pytest.mark.parametrize("combinator", ["join_all", "try_join_all", "race", "race_ok"])
+def test_a_cancelled_combinator_cancels_all_its_inputs_and_waits_for_them(combinator):
+    # Given tasks and awaitables alike; the TimeoutError is seen only after
+    # every input has unwound (their ensure blocks ran).
+    assert run(f\'\'\'
+        let t = async.spawn(fun () after(10, "task") end)
+        try
+            await async.timeout(async.{combinator}([t, after(20, "awaitable")]), 1)
+        catch async.TimeoutError
+            puts(t.is_cancelled(), " ", t.state(), " ", log.sorted())
+        end
+    \'\'\') == "true cancelled [end awaitable, end task]\\n"
