@@ -175,11 +175,11 @@ def test_sleep_and_retry_with_backoff():
 def test_a_cancelled_combinator_cancels_all_its_inputs_and_waits_for_them(combinator):
     # Given tasks and awaitables alike; the TimeoutError is seen only after
     # every input has unwound (their ensure blocks ran).
-    assert run(f\'\'\'
+    assert run(f'''
         let t = async.spawn(fun () after(10, "task") end)
         try
             await async.timeout(async.{combinator}([t, after(20, "awaitable")]), 1)
         catch async.TimeoutError
             puts(t.is_cancelled(), " ", t.state(), " ", log.sorted())
         end
-    \'\'\') == "true cancelled [end awaitable, end task]\\n"
+    ''') == "true cancelled [end awaitable, end task]\n"
