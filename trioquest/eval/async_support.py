@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from types import CoroutineType
 
+from ..nursery_bridge.checkin import MIGRATE, checkin, pending_start
 from ..nursery_bridge.portals import PORTALS
 from ..nursery_bridge.runner import run_scoped
 from ..nursery_bridge.scope import CURRENT_SCOPE, Scope
-from ..nursery_bridge.checkin import MIGRATE, checkin, pending_start
 from ..nursery_bridge.task import Task, ensure_portal
 from .values.methods import METHODS
 
