@@ -78,6 +78,9 @@ async def block_on_here(fn):
     return await run_scoped(fn)
 
 
+block_on_here.__qualname__ = "async.block_on"  # what its argument errors name
+
+
 async def portal_check():
     """After a ``use`` in async code: once some module calls block_on from
     sync functions, the running task gets a greenback portal."""
