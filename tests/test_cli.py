@@ -109,9 +109,17 @@ def test_byte_order_mark_and_crlf_are_accepted(write, capsys):
     assert main(["check", path]) == 0
 
 
+def test_no_program_reads_it_from_stdin_when_stdin_is_not_a_terminal(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO('puts("from stdin")\nputs(1 / 0)\n'))
+    assert main([]) == 1
+    out, err = capsys.readouterr()
+    assert out == "from stdin\n"
+    assert err.startswith("stdin:2:6: RuntimeErr: Division by zero\n")
+
+
 def test_usage_errors(capsys):
-    assert main([]) == 2
-    assert "a program is required" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
         main(["check"])
     assert info.value.code == 2

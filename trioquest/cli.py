@@ -2,11 +2,15 @@
 
     trioquest [OPTIONS] FILE.q [ARGS...]     run a program (also: trioquest run FILE.q)
     trioquest [OPTIONS] -c CODE [ARGS...]    run a program given as text
+    trioquest [OPTIONS] < FILE.q             run the program read from stdin
+    trioquest                                the REPL, on a terminal (also: trioquest repl)
     trioquest check [--ast] FILE...          parse without running
+    trioquest test [PATHS]                   run Quest test files
 
 Exit statuses: 0 success, 1 an uncaught Quest error (or syntax errors for
-``check``), 2 a usage error or an unreadable file, 70 an internal error of
-trioquest, and whatever ``sys.exit`` asked for.
+``check``), 2 a usage error or an unreadable file, 3 leaks under
+``--leaks=error``, 70 an internal error of trioquest, 130 interrupted
+(Ctrl-C), and whatever ``sys.exit`` asked for.
 """
 
 from __future__ import annotations
@@ -19,8 +23,11 @@ from . import __version__
 from .errors import QuestError
 from .source import Source
 
-EXIT_OK, EXIT_QUEST_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
-COMMANDS = ("check", "run", "test")
+EXIT_OK, EXIT_QUEST_ERROR, EXIT_USAGE, EXIT_LEAKS, EXIT_INTERNAL = 0, 1, 2, 3, 70
+EXIT_INTERRUPTED = 130
+COMMANDS = ("check", "run", "test", "repl")
+LEAK_MODES = ("off", "summary", "report", "json", "error")
+VALUED_OPTIONS = ("--leaks",)   # options whose value may be the next argument
 
 
 class UsageError(Exception):
@@ -74,12 +81,19 @@ def _check(args) -> int:
 
 
 def _run(args) -> int:
-    """Run a program: a file, or the text of -c."""
-    from .eval.interpreter import Interpreter, QuestExit, format_uncaught
+    """Run a program: a file, the text of -c, or stdin; then report leaks."""
+    from .eval.interpreter import Interpreter
 
     if args.code is not None:
         source = Source(args.code, "-c")
         argv = ["-c", *args.args]
+        script = None
+    elif args.file is None:
+        try:
+            source = Source(sys.stdin.read(), "stdin")
+        except (OSError, UnicodeDecodeError) as e:
+            raise UsageError(f"cannot read the program from stdin: {e}") from None
+        argv = ["stdin", *args.args]
         script = None
     else:
         source = read_source(args.file)
@@ -91,30 +105,70 @@ def _run(args) -> int:
 
         print(ast.unparse(interp.compile(source).python))
         return EXIT_OK
+    status = run_reporting(lambda: interp.run_main(
+        source, track_origins=args.leaks in ("report", "json", "error"),
+        tasks_at_exit=args.tasks_on_exit), debug=args.debug)
+    return report_diagnostics(interp.diagnostics, args, status)
+
+
+def run_reporting(run, *, debug: bool = False) -> int:
+    """Call `run()`; report an uncaught Quest error; the exit status."""
+    from .eval.interpreter import QuestExit, uncaught_lines
+
     try:
-        interp.run_main(source)
+        run()
     except QuestExit as e:
         return e.code
-    except QuestError as e:
-        if args.debug:
-            traceback.print_exc()
-        print(format_uncaught(e) if not _is_syntax(e) else e, file=sys.stderr)
-        return EXIT_QUEST_ERROR
-    except RecursionError as e:
-        print(format_uncaught(e), file=sys.stderr)
-        return EXIT_QUEST_ERROR
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     except Exception as e:
         from .eval.values.exceptions import raised_in_quest
 
-        if not raised_in_quest(e):
+        if not isinstance(e, (QuestError, RecursionError)) and not raised_in_quest(e):
             raise
-        if args.debug:
+        if debug:
             traceback.print_exc()
-        print(format_uncaught(e), file=sys.stderr)
+        if _is_syntax(e):
+            print(e, file=sys.stderr)
+        else:
+            from .render import print_error
+
+            print_error(uncaught_lines(e))
         return EXIT_QUEST_ERROR
     finally:
         sys.stdout.flush()
     return EXIT_OK
+
+
+def report_diagnostics(diagnostics, args, status: int) -> int:
+    """After a run: the task tree at Ctrl-C / at exit, and the leak report
+    `--leaks` asks for; exit status 3 for leaks under ``--leaks=error``."""
+    if diagnostics is None:   # a sync program: no tasks, nothing to report
+        return status
+    mode = args.leaks
+    wanted = (status == EXIT_INTERRUPTED and diagnostics.at_interrupt is not None,
+              args.tasks_on_exit and diagnostics.at_exit is not None,
+              mode == "json" or (mode != "off" and diagnostics.anything()))
+    if not any(wanted):
+        return status
+    from . import render
+
+    console = render.stderr_console()
+    if wanted[0]:
+        console.print(render.task_tree(diagnostics.at_interrupt, "tasks at the interrupt"))
+    if wanted[1]:
+        console.print(render.task_tree(diagnostics.at_exit, "tasks when the program ended"))
+    if mode == "json":
+        import json
+
+        console.file.write(json.dumps(diagnostics.to_json(), indent=2) + "\n")
+    elif wanted[2] and mode == "summary":
+        console.file.write(render.leak_summary(diagnostics) + "\n")
+    elif wanted[2]:
+        console.print(render.leak_report(diagnostics))
+    if mode == "error" and diagnostics.anything() and status == EXIT_OK:
+        return EXIT_LEAKS
+    return status
 
 
 def _is_syntax(e) -> bool:
@@ -126,14 +180,26 @@ def _is_syntax(e) -> bool:
 def build_arg_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="trioquest",
-        description="Run Quest programs, with async/await on Trio.",
+        description="Run Quest programs, with async/await on Trio. With no program, "
+                    "trioquest opens the REPL on a terminal, and runs the program read "
+                    "from stdin otherwise.",
         usage="trioquest [OPTIONS] FILE.q [ARGS...] | -c CODE [ARGS...] | COMMAND ...",
+        epilog="Exit statuses: 0 success, 1 an uncaught Quest error, 2 a usage error or an "
+               "unreadable file, 3 leaks under --leaks=error, 70 an internal error of "
+               "trioquest, 130 interrupted; sys.exit(n) exits with n.",
     )
     ap.add_argument("--version", action="version", version=f"trioquest {__version__}")
     ap.add_argument("--debug", action="store_true",
                     help="show Python tracebacks of errors")
     ap.add_argument("--emit-python", action="store_true",
                     help="print the Python code generated for the program instead of running it")
+    ap.add_argument("--leaks", choices=LEAK_MODES, default="summary", metavar="MODE",
+                    help="after the run, report tasks cancelled at scope exit, never-awaited "
+                         "awaitables, unobserved failures and blocked channels: off; summary "
+                         "(default: one line when anything leaked); report; json; error "
+                         "(the report, and exit status 3)")
+    ap.add_argument("--tasks-on-exit", action="store_true",
+                    help="print the task tree as it is when the program's top level ends")
     ap.add_argument("-c", dest="code", metavar="CODE", help="run CODE as the program")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser(
@@ -164,7 +230,18 @@ def build_arg_parser() -> argparse.ArgumentParser:
     test.add_argument("--tag", action="append", help="run only tests with this tag")
     test.add_argument("--skip-tag", action="append", help="skip tests with this tag")
     test.set_defaults(handler=_test)
+    repl = sub.add_parser(
+        "repl", help="the interactive REPL (also: trioquest with no program, on a terminal)",
+        description="Read Quest input line by line and run it; top-level await works and "
+                    "tasks keep running between prompts. :help lists the commands.")
+    repl.set_defaults(handler=_repl)
     return ap
+
+
+def _repl(args) -> int:
+    from .repl import run_repl
+
+    return run_repl(args)
 
 
 def _test(args) -> int:
@@ -175,9 +252,16 @@ def _test(args) -> int:
 
 def _split_program_args(argv: list[str]) -> tuple[list[str], list[str]]:
     """Options for trioquest, and the rest: FILE/-c CODE and the program's args."""
+    skip = False
     for i, arg in enumerate(argv):
+        if skip:                    # the value of an option before it
+            skip = False
+            continue
         if arg == "-c":
             return argv[: i + 2], argv[i + 2:]
+        if arg in VALUED_OPTIONS:
+            skip = True
+            continue
         if not arg.startswith("-"):
             if arg in COMMANDS:
                 return argv, []
@@ -195,19 +279,23 @@ def main(argv: list[str] | None = None) -> int:
             args.file, args.args = None, rest
         elif rest:
             args.file, args.args = rest[0], rest[1:]
+        elif sys.stdin is not None and sys.stdin.isatty():
+            args.handler = _repl
+            return _guarded(args)
         else:
-            ap.print_usage(sys.stderr)
-            print("trioquest: error: a program is required: a FILE.q, -c CODE or a COMMAND",
-                  file=sys.stderr)
-            return EXIT_USAGE
+            args.file, args.args = None, []   # the program is on stdin
         args.handler = _run
+    return _guarded(args)
+
+
+def _guarded(args) -> int:
     try:
         return args.handler(args)
     except UsageError as e:
         print(f"trioquest: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as e:  # a bug in trioquest, never the user's fault
         if args.debug:
             traceback.print_exc()

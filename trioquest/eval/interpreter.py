@@ -94,7 +94,7 @@ class Interpreter:
         return result
 
     def run_main(self, source: Source, *, clock=None, watch=None,
-                 track_origins: bool = False) -> None:
+                 track_origins: bool = False, tasks_at_exit: bool = False) -> None:
         """Run a program as the main script (errors propagate).  A program
         using async features runs inside one ``trio.run``."""
         module = QModule("__main__", path=source.filename)
@@ -109,30 +109,37 @@ class Interpreter:
             self.diagnostics = diagnostics
 
         run_program(lambda: body(module.__dict__), clock=clock, on_diagnostics=keep, watch=watch,
-                    track_origins=track_origins)
+                    track_origins=track_origins, tasks_at_exit=tasks_at_exit)
 
 
 def format_uncaught(exc: BaseException) -> str:
     """``file:line:col: Type: message``, the Quest stack and the source line."""
+    return "\n".join(text for _, text in uncaught_lines(exc))
+
+
+def uncaught_lines(exc: BaseException) -> list[tuple[str, str]]:
+    """The report of an uncaught error as (kind, text) lines, kind one of
+    headline, stack, frame, source, caret (the renderer styles them)."""
     err = to_quest_error(exc)
-    lines = [err.headline() if err.line else f"{err.type_name}: {err.reason}"]
-    frames = stack_frames(err)
+    lines = [("headline", err.headline() if err.line else f"{err.type_name}: {err.reason}")]
     inner = getattr(err, "errors", None)
     if inner:   # TaskGroupError, AllFailedError: each error, with its own place
         for i, e in enumerate(inner, 1):
-            lines.append(f"  [{i}] " + format_uncaught(e).replace("\n", "\n      "))
+            for j, (kind, text) in enumerate(uncaught_lines(e)):
+                lines.append((kind, (f"  [{i}] " if j == 0 else "      ") + text))
+    frames = stack_frames(err)
     if frames:
-        lines.append("Quest stack (innermost last):")
-        lines.extend(f"  at {name} ({path}:{line})" for name, path, line in frames)
+        lines.append(("stack", "Quest stack (innermost last):"))
+        lines.extend(("frame", f"  at {name} ({path}:{line})") for name, path, line in frames)
     source = QUEST_SOURCES.get(err.filename)
     if source is not None and err.line:
         text = source.line_text(err.line)
         if text.strip():
             col = err.col or 1
             prefix = "".join("\t" if ch == "\t" else " " for ch in text[: col - 1])
-            lines.append(f"    {text}")
-            lines.append(f"    {prefix}^")
-    return "\n".join(lines)
+            lines.append(("source", f"    {text}"))
+            lines.append(("caret", f"    {prefix}^"))
+    return lines
 
 
 __all__ = ["Interpreter", "QuestExit", "QuestError", "format_uncaught"]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextvars
 
+from .diagnostics import describes
+
 PENDING_START: contextvars.ContextVar = contextvars.ContextVar("quest_pending_start",
                                                               default=None)
 pending_start = PENDING_START.get
@@ -49,3 +51,8 @@ def checkin():
     return READY if PENDING_START.get() is None else MIGRATE
 
 
+
+
+@describes(_Migrate.__await__)
+def _moving(frame, now):
+    return "starting (moving to a Trio task of its own)", []

@@ -104,6 +104,8 @@ class Diagnostics:
     unobserved: list[Unobserved] = field(default_factory=list)
     never_awaited: list[NeverAwaited] = field(default_factory=list)
     blocked_channels: list[BlockedChannel] = field(default_factory=list)
+    at_interrupt: tuple | None = None       # the task tree when Ctrl-C came
+    at_exit: tuple | None = None            # the task tree when the main program ended
 
     def anything(self) -> bool:
         return bool(self.leaks or self.unobserved or self.never_awaited or self.blocked_channels)
@@ -130,7 +132,7 @@ class Diagnostics:
         label = scope.describe()
         seen = {b.channel for b in self.blocked_channels}
         for t in tasks:
-            waiting, channels = _waiting(t)
+            waiting, channels = _waiting(t, now)
             self.leaks.append(Leak(t.id, t.name, site_of(t.site), label, now - t.started,
                                    waiting, f"the end of {label}"))
             for channel in channels:
@@ -148,6 +150,68 @@ class Diagnostics:
 
     def record_never_awaited(self, what: str, site: Site | None) -> None:
         self.never_awaited.append(NeverAwaited(what, site))
+
+
+    # -- the report, as data ----------------------------------------------------------------
+
+    def grouped_leaks(self) -> list[LeakGroup]:
+        """Identical leaks (same name, spawn site, scope, wait and canceller)
+        as one group each, in the order of their first member."""
+        groups: dict = {}
+        for leak in self.leaks:
+            key = (leak.name, leak.site, leak.scope, leak.waiting_on, leak.cancelled_by)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = LeakGroup(*key, [leak.task_id], [leak.age])
+            else:
+                group.task_ids.append(leak.task_id)
+                group.ages.append(leak.age)
+        return list(groups.values())
+
+    def to_json(self) -> dict:
+        """The leak report as JSON data (schema: docs/leak-report.md)."""
+        never: dict = {}
+        for item in self.never_awaited:
+            never[(item.what, item.site)] = never.get((item.what, item.site), 0) + 1
+        return {
+            "version": 1,
+            "summary": self.summary(),
+            "leaks": [{
+                "count": len(g.task_ids), "task_ids": g.task_ids, "name": g.name,
+                "spawned_at": _site_json(g.site), "scope": g.scope,
+                "ages": [round(a, 6) for a in g.ages], "waiting_on": g.waiting_on,
+                "cancelled_by": g.cancelled_by,
+            } for g in self.grouped_leaks()],
+            "never_awaited": [{"count": n, "what": what, "site": _site_json(site)}
+                              for (what, site), n in never.items()],
+            "unobserved_failures": [{
+                "task_id": u.task_id, "name": u.name, "spawned_at": _site_json(u.site),
+                "error": u.error, "raised_at": _site_json(u.raised_at),
+            } for u in self.unobserved],
+            "blocked_channels": [{"channel": b.channel, "senders": b.senders,
+                                  "receivers": b.receivers} for b in self.blocked_channels],
+        }
+
+
+@dataclass
+class LeakGroup:
+    """Leaks that differ only in task id and age."""
+
+    name: str | None
+    site: Site | None
+    scope: str
+    waiting_on: str | None
+    cancelled_by: str
+    task_ids: list
+    ages: list
+
+
+def _site_json(site: Site | None):
+    if site is None:
+        return None
+    source = QUEST_SOURCES.get(site.file)
+    text = source.line_text(site.line).strip() if source is not None else None
+    return {"file": site.file, "line": site.line, "source": text}
 
 
 def _count(n: int, noun: str) -> str:
@@ -177,14 +241,13 @@ def _frames(coro):
         coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
 
 
-def _waiting(task):
+def _waiting(task, now: float):
     """(what `task` waits on in Quest terms, the channels it waits on)."""
+    if task.state == "pending":
+        return "not started yet", []
     coro = task.coro
     if coro is None or task.state != "running":
         return None, []
-    from .runner import current_bridge
-
-    now = current_bridge().now()
     quest_line = None
     found = None
     for frame in _frames(coro):
@@ -203,7 +266,7 @@ def _waiting(task):
 
 
 def task_info(task, now: float) -> TaskInfo:
-    waiting, _ = _waiting(task)
+    waiting, _ = _waiting(task, now)
     return TaskInfo(task.id, task.name, task.state, site_of(task.site), task.scope.describe(),
                     now - task.started, waiting, task.cancelled_by)
 

@@ -8,9 +8,12 @@ the main task, so every task of the run inherits it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import itertools
+import signal
 import sys
+import threading
 
 import trio
 
@@ -151,49 +154,23 @@ async def run_scoped(fn, label: str = "block_on"):
             await scope.close()
 
 
-def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_origins=False):
+def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_origins=False,
+                tasks_at_exit=False):
     """Run a module body (sync, or returning a coroutine) inside ``trio.run``.
 
     `watch(bridge)`, if given, is an async function run beside the program
     (not as a Quest task) and cancelled when the program ends: how the REPL,
     Ctrl-C and tests look at the task tree while the program runs.
     `track_origins` makes never-awaited awaitables report the line that made
-    them (at a small cost for every coroutine)."""
+    them (at a small cost for every coroutine).  `tasks_at_exit` keeps the
+    task tree as it is when the body ends (``diagnostics.at_exit``); the tree
+    at a Ctrl-C is always kept (``diagnostics.at_interrupt``)."""
     async def main():
         bridge = Bridge()
         BRIDGE.set(bridge)
-        watching = trio.CancelScope()
-
-        async def watcher():
-            with watching:
-                await watch(bridge)
-
         try:
-            async with trio.open_nursery() as nursery:
-                bridge.nursery = nursery
-                bridge.starter = Starter(nursery)
-                nursery.start_soon(bridge.starter.serve, name="trioquest.starter")
-                if watch is not None:
-                    nursery.start_soon(watcher, name="trioquest.watch")
-                if PORTALS[0]:
-                    await ensure_portal()
-                root = bridge.root
-                CURRENT_SCOPE.set(root)
-                try:
-                    value = body()
-                    if is_awaitable(value):
-                        value = await value
-                    return value
-                except BaseException as exc:
-                    root.failing = exc
-                    raise
-                finally:
-                    try:
-                        if root.children is not None:
-                            await root.close()
-                    finally:
-                        bridge.starter.stop()
-                        watching.cancel()
+            with _tree_at_interrupt(bridge):
+                return await _serve(bridge, body, watch, tasks_at_exit)
         finally:
             if on_diagnostics is not None:
                 on_diagnostics(bridge.diagnostics)
@@ -203,6 +180,73 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
             return trio.run(main, clock=clock)
         except BaseExceptionGroup as group:
             raise _single(group) from None
+
+
+@contextlib.contextmanager
+def _tree_at_interrupt(bridge):
+    """Keep the task tree as it is when the first Ctrl-C arrives, then let
+    Trio's own handler deliver the KeyboardInterrupt (everything unwinds)."""
+    trio_handler = None
+    if threading.current_thread() is threading.main_thread():
+        trio_handler = signal.getsignal(signal.SIGINT)
+    if not callable(trio_handler):   # not Trio's: SIGINT is ignored, or not ours to take
+        yield
+        return
+
+    def handler(signum, frame):
+        if bridge.diagnostics.at_interrupt is None:
+            from .diagnostics import snapshot
+
+            try:
+                bridge.diagnostics.at_interrupt = snapshot(bridge)
+            except Exception:  # noqa: BLE001 - never let the report stop the interrupt
+                bridge.diagnostics.at_interrupt = ()
+        trio_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, trio_handler)
+
+
+async def _serve(bridge, body, watch, tasks_at_exit):
+    """The program in the root nursery, beside the starter (and a watcher)."""
+    watching = trio.CancelScope()
+
+    async def watcher():
+        with watching:
+            await watch(bridge)
+
+    async with trio.open_nursery() as nursery:
+        bridge.nursery = nursery
+        bridge.starter = Starter(nursery)
+        nursery.start_soon(bridge.starter.serve, name="trioquest.starter")
+        if watch is not None:
+            nursery.start_soon(watcher, name="trioquest.watch")
+        if PORTALS[0]:
+            await ensure_portal()
+        root = bridge.root
+        CURRENT_SCOPE.set(root)
+        try:
+            value = body()
+            if is_awaitable(value):
+                value = await value
+            return value
+        except BaseException as exc:
+            root.failing = exc
+            raise
+        finally:
+            if tasks_at_exit:
+                from .diagnostics import snapshot
+
+                bridge.diagnostics.at_exit = snapshot(bridge)
+            try:
+                if root.children is not None:
+                    await root.close()
+            finally:
+                bridge.starter.stop()
+                watching.cancel()
 
 
 def _single(group: BaseExceptionGroup) -> BaseException:

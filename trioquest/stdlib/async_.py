@@ -247,7 +247,7 @@ async def sleep(seconds) -> None:
 
 @describes(sleep)
 def _sleeping(frame, now):
-    return f"sleep, {max(0.0, frame.f_locals['deadline'] - now):g} s left", []
+    return f"sleep, {max(0.0, frame.f_locals['deadline'] - now):.3g} s left", []
 
 
 @describes(Event.wait)

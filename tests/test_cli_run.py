@@ -1,0 +1,193 @@
+"""`trioquest` running programs: every exit status, --leaks in each mode,
+--tasks-on-exit, programs on stdin, Ctrl-C."""
+
+import json
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from trioquest.cli import main
+
+LEAKY = '''use "std/async"
+async fun fetch() 1 end
+async.spawn(fun () while true await async.sleep(1) end end, name: "monitor")
+fetch()
+await async.yield_now()
+puts("main done")
+'''
+
+
+@pytest.fixture
+def program(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def write(text, name="prog.q"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        return name
+    return write
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_exit_status_0_1_and_sys_exit(program, capsys):
+    assert run(capsys, program('puts("fine")\n')) == (0, "fine\n", "")
+    status, out, err = run(capsys, program('use "std/async"\nawait async.sleep(0)\n'
+                                           'raise ValueErr.new("no")\n'))
+    assert (status, out) == (1, "")
+    assert err.startswith("prog.q:3:1: ValueErr: no\n")
+    assert run(capsys, program('use "std/sys"\nsys.exit(7)\n')) == (7, "", "")
+
+
+def test_exit_status_2_for_unreadable_programs_and_usage(program, capsys, tmp_path):
+    assert run(capsys, "missing.q") == (2, "", "trioquest: cannot read 'missing.q': no such file\n")
+    (tmp_path / "dir.q").mkdir()
+    assert run(capsys, "dir.q") == (2, "", "trioquest: cannot read 'dir.q': it is a directory\n")
+    (tmp_path / "latin1.q").write_bytes(b'puts("caf\xe9")\n')
+    assert run(capsys, "latin1.q") == (
+        2, "", "trioquest: cannot read 'latin1.q': not UTF-8 text (byte 0xe9 on line 1)\n")
+    with pytest.raises(SystemExit) as info:
+        main(["--leaks=loud", "x.q"])
+    assert info.value.code == 2
+    assert "invalid choice: 'loud'" in capsys.readouterr().err
+
+
+def test_leaks_summary_is_the_default_and_one_line(program, capsys):
+    status, out, err = run(capsys, program(LEAKY))
+    assert (status, out) == (0, "main done\n")
+    assert err == ("trioquest: 1 task cancelled at scope exit; 1 awaitable never awaited "
+                   "(--leaks=report shows them)\n")
+
+
+def test_leaks_off_says_nothing_and_a_clean_program_never_does(program, capsys):
+    assert run(capsys, "--leaks=off", program(LEAKY)) == (0, "main done\n", "")
+    clean = program('use "std/async"\nputs(await async.spawn(fun () 2 end))\n', "clean.q")
+    for mode in ("summary", "report", "error"):
+        assert run(capsys, f"--leaks={mode}", clean) == (0, "2\n", "")
+
+
+def test_leaks_report(program, capsys):
+    status, out, err = run(capsys, "--leaks", "report", program(LEAKY))
+    assert (status, out) == (0, "main done\n")
+    lines = err.splitlines()
+    assert lines[0] == "Task leak report: 1 task cancelled at scope exit; 1 awaitable never awaited"
+    assert lines[1:4] == [
+        "Tasks cancelled at scope exit (1)",
+        '└── task 1 "monitor"  spawned at prog.q:3',
+        '        async.spawn(fun () while true await async.sleep(1) end end, name: "monitor")']
+    assert lines[4].startswith("    ├── in the module, after ")
+    assert lines[5].startswith("    ├── was waiting: ")
+    assert lines[6:] == ["    └── cancelled by the end of the module",
+                         "Never awaited (1)", "└── fetch()  at prog.q:4", "        fetch()"]
+
+
+def test_leaks_error_fails_the_run_with_status_3(program, capsys):
+    status, out, err = run(capsys, "--leaks=error", program(LEAKY))
+    assert (status, out) == (3, "main done\n")
+    assert err.startswith("Task leak report: 1 task cancelled")
+    # A program that failed keeps its own status.
+    status, _, _ = run(capsys, "--leaks=error", program(LEAKY + 'raise "and then"\n'))
+    assert status == 1
+
+
+def test_leaks_json_is_printed_always_and_parses(program, capsys):
+    status, out, err = run(capsys, "--leaks=json", program(LEAKY))
+    assert (status, out) == (0, "main done\n")
+    report = json.loads(err)
+    assert report["summary"] == "1 task cancelled at scope exit; 1 awaitable never awaited"
+    assert report["never_awaited"] == [{"count": 1, "what": "fetch()", "site": {
+        "file": "prog.q", "line": 4, "source": "fetch()"}}]
+    (leak,) = report["leaks"]
+    assert {k: v for k, v in leak.items() if k not in ("ages", "waiting_on")} == {
+        "count": 1, "task_ids": [1], "name": "monitor",
+        "spawned_at": {"file": "prog.q", "line": 3, "source": 'async.spawn(fun () while true '
+                       'await async.sleep(1) end end, name: "monitor")'},
+        "scope": "the module", "cancelled_by": "the end of the module"}
+    clean = program('use "std/async"\nawait async.sleep(0)\n', "clean.q")
+    status, _, err = run(capsys, "--leaks=json", clean)
+    assert json.loads(err) == {"version": 1, "summary": "", "leaks": [], "never_awaited": [],
+                               "unobserved_failures": [], "blocked_channels": []}
+
+
+def test_tasks_on_exit_prints_the_tree_before_leftovers_are_cancelled(program, capsys):
+    status, out, err = run(capsys, "--tasks-on-exit", "--leaks=off", program('''use "std/async"
+let ch = async.channel()
+async.spawn(fun () await ch.recv() end, name: "reader")
+await async.sleep(0)
+await async.sleep(0)
+await async.sleep(0)
+'''))
+    assert (status, out) == (0, "")
+    assert err.splitlines() == [
+        "tasks when the program ended", "└── the module",
+        '    └── task 1 "reader"  running  recv on channel (unbounded) from prog.q:2 '
+        'at prog.q:3  age 0.0s  spawned at prog.q:3']
+
+
+def test_a_program_on_stdin(program, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO('use "std/async"\nputs(await async.spawn(fun () '
+                                                 '"piped" end))\n'))
+    assert run(capsys) == (0, "piped\n", "")
+
+
+def test_an_internal_error_is_status_70_and_asks_for_a_report(program, capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise LookupError("boom")
+
+    monkeypatch.setattr("trioquest.eval.interpreter.Interpreter.run_main", broken)
+    status, out, err = run(capsys, program("puts(1)\n"))
+    assert (status, out) == (70, "")
+    assert err == ("trioquest: internal error: LookupError: boom "
+                   "(please report it; --debug shows the traceback)\n")
+
+
+def test_help_documents_every_option_and_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    for word in ("--leaks", "off", "summary", "report", "json", "error", "--tasks-on-exit",
+                 "--debug", "--emit-python", "--version", "-c", "check", "run", "test", "repl",
+                 "stdin", "130"):
+        assert word in text, word
+
+
+def test_ctrl_c_cancels_cleanly_prints_the_task_tree_and_exits_130(tmp_path):
+    (tmp_path / "prog.q").write_text('''use "std/async"
+let ch = async.channel()
+async.spawn(fun ()
+    try
+        await ch.recv()
+    ensure
+        puts("worker ensure ran")
+    end
+end, name: "worker")
+try
+    await async.sleep(0.05)
+    puts("started")
+    await async.sleep(100)
+ensure
+    puts("main ensure ran")
+end
+''')
+    child = subprocess.Popen(
+        [sys.executable, "-m", "trioquest", "prog.q"], cwd=tmp_path, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert child.stdout.readline() == "started\n"   # waits for the line, not for time
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert sorted(out.splitlines()) == ["main ensure ran", "worker ensure ran"]
+    lines = err.splitlines()
+    assert lines[:2] == ["tasks at the interrupt", "└── the module"]
+    assert lines[2].startswith('    └── task 1 "worker"  running  recv on channel (unbounded) '
+                               'from prog.q:2 at prog.q:5  age ')
+    assert lines[3:] == ["trioquest: 1 task cancelled at scope exit; 1 channel with blocked "
+                         "tasks (--leaks=report shows them)"]
