@@ -38,6 +38,7 @@ class Compiled:
     doc: str | None = None        # the module's docstring (§2.4)
     uses_async: bool = False      # needs the Trio runtime
     needs_portals: bool = False   # calls async.block_on from sync functions
+    top_level: dict = field(default_factory=dict)  # Quest name -> Python name at the end
 
 
 class Compiler(FunctionCompiler, ExpressionCompiler):
@@ -85,9 +86,14 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         self.ctx = FunctionContext(info, "<module>", is_async=info.has_await)
         self.ctx.types = FunctionTypes(self.res, info, program.body)
         body: list[ast.stmt] = []
-        for b in self.res.predeclared:  # variables handed in by sys.eval / the REPL
-            body.append(P.assign(b.py, ast.Subscript(value=P.name("_Q_ns"), slice=P.const(b.py),
-                                                     ctx=ast.Load())))
+        if self.res.shared:  # a REPL input: the session's variables are globals
+            names = sorted({b.py for b in info.bindings})
+            if names:
+                body.append(ast.Global(names=names))
+        else:
+            for b in self.res.predeclared:  # variables handed in by sys.eval
+                body.append(P.assign(b.py, ast.Subscript(
+                    value=P.name("_Q_ns"), slice=P.const(b.py), ctx=ast.Load())))
         sink = "_Q_result" if self.value_sink else None
         if sink:
             body.append(P.assign(sink, P.const(None)))
@@ -505,9 +511,12 @@ def _dict(d: dict) -> ast.Dict:
 
 
 def compile_program(program: n.Program, source: Source, *, export_all: bool = False,
-                    value_sink: bool = False, predeclared: dict | None = None):
-    """Quest AST -> (code object, generated Python module, code name map)."""
-    res = resolve(program, builtins=frozenset(BUILTINS), predeclared=predeclared)
+                    value_sink: bool = False, predeclared: dict | None = None,
+                    shared: bool = False, taken: frozenset = frozenset()):
+    """Quest AST -> (code object, generated Python module, code name map).
+    `shared`/`taken`: a REPL input (see scopes.resolve)."""
+    res = resolve(program, builtins=frozenset(BUILTINS), predeclared=predeclared,
+                  shared=shared, taken=taken)
     compiler = Compiler(source, res, export_all=export_all, value_sink=value_sink)
     try:
         module = compiler.compile_module(program)
@@ -522,7 +531,7 @@ def compile_program(program: n.Program, source: Source, *, export_all: bool = Fa
     doc = first.value.value if isinstance(first, n.ExprStmt) and isinstance(first.value, n.Str) \
         else None
     return Compiled(_rename_code(code, compiler.code_names), module, compiler.extra_globals, doc,
-                    compiler.uses_async, compiler.needs_portals)
+                    compiler.uses_async, compiler.needs_portals, res.top_level)
 
 
 def _rename_code(code, names: dict):

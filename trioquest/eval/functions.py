@@ -171,10 +171,14 @@ class FunctionCompiler:
         if params is not None:
             params.kwonlyargs = [ast.arg(arg="_Q_c_" + py) for py in boxed]
             params.kw_defaults = [P.name(py) for py in boxed]
-        nonlocals = sorted(py for py in info.nonlocals - info.py_names
-                           if not info.free[py].boxed)
+        outer = [info.free[py] for py in info.nonlocals - info.py_names
+                 if not info.free[py].boxed]
+        nonlocals = sorted(b.py for b in outer if not b.shared)
         if nonlocals:
             body.insert(0, ast.Nonlocal(names=nonlocals))
+        shared = sorted(b.py for b in outer if b.shared)  # REPL session variables
+        if shared:
+            body.insert(0, ast.Global(names=shared))
         return body or [ast.Pass()]
 
     # -- Int-specialised twins of recursive functions --------------------------------

@@ -49,12 +49,13 @@ class Interpreter:
         return ns
 
     def compile(self, source: Source, *, export_all: bool = False, value_sink: bool = False,
-                predeclared: dict | None = None):
+                predeclared: dict | None = None, shared: bool = False,
+                taken: frozenset = frozenset()):
         """The `Compiled` program (code object, generated Python, extra globals)."""
         program = parse(source)
         QUEST_SOURCES[source.filename] = source
         return compile_program(program, source, export_all=export_all, value_sink=value_sink,
-                               predeclared=predeclared)
+                               predeclared=predeclared, shared=shared, taken=taken)
 
     def prepare(self, source: Source, module: QModule, *, export_all: bool = False,
                 value_sink: bool = False):

@@ -47,6 +47,7 @@ class Binding:
     export: bool = False            # a module-level `pub` declaration
     assigned: bool = False          # assigned after its declaration
     assigned_in_closure: bool = False  # assigned by a nested function
+    shared: bool = False            # a global of a REPL session (see `resolve`)
 
     def __repr__(self) -> str:
         return f"Binding({self.name!r} -> {self.py!r}, {self.kind})"
@@ -103,21 +104,31 @@ class Resolution:
         self.functions: dict[int, FunctionInfo] = {}
         self.module: FunctionInfo | None = None
         self.predeclared: list[Binding] = []
+        self.top_level: dict[str, str] = {}    # Quest name -> Python name, at the end
+        self.shared = False
 
 
 def resolve(program: n.Program, *, builtins: frozenset[str] = frozenset(),
-            predeclared: dict[str, str] | None = None) -> Resolution:
+            predeclared: dict[str, str] | None = None, shared: bool = False,
+            taken: frozenset[str] = frozenset()) -> Resolution:
     """Resolve every name of a module.  `builtins` are names the generated
     module provides as globals (user bindings are renamed around them);
     `predeclared` maps Quest names to Python names bound before the body runs
-    (used by the REPL and `sys.eval`)."""
-    return _Resolver(builtins, predeclared or {}).run(program)
+    (used by the REPL and `sys.eval`).  With `shared` (the REPL), the
+    module's variables are globals of one namespace that every input of a
+    session shares, so that closures made by one input see what later ones
+    assign; `taken` are the Python names earlier inputs used."""
+    resolver = _Resolver(builtins, predeclared or {})
+    resolver.shared, resolver.taken = shared, taken
+    return resolver.run(program)
 
 
 class _Resolver:
     def __init__(self, builtins: frozenset[str], predeclared: dict[str, str]) -> None:
         self.builtins = builtins
         self.predeclared = predeclared
+        self.shared = False
+        self.taken: frozenset[str] = frozenset()
         self.res = Resolution()
         self.infos: dict[int, FunctionInfo] = {}
 
@@ -140,15 +151,23 @@ class _Resolver:
                 module = self.module_info
             self.res.module = module
             self.res.functions[id(program)] = module
-            block = self.new_block(module, None, key=(id(program), "body"))
+            # Names handed in (sys.eval, the REPL) live in a block around the
+            # body's, so that the code may also `let` them anew.
+            outer = self.new_block(module, None, key=(id(program), "given"))
             self.res.predeclared = []
             for i, (qname, py) in enumerate(self.predeclared.items()):
-                binding = self.declare(block, qname, "let", program, key=("pre", i))
+                binding = self.declare(outer, qname, "let", program, key=("pre", i))
                 binding.py = py
                 self.res.predeclared.append(binding)
+            block = self.new_block(module, outer, key=(id(program), "body"))
             self.function_body(program.body, block, module)
             if self.declaring_pass:
                 self.allocate()
+                if self.shared:
+                    for b in module.bindings:  # any input may assign them later
+                        b.shared = b.assigned = b.assigned_in_closure = True
+        self.res.shared = self.shared
+        self.res.top_level = {name: b.py for name, b in {**outer.visible, **block.visible}.items()}
         return self.res
 
     def new_block(self, func, parent, *, key, loop=False, transparent=False) -> Block:
@@ -162,7 +181,7 @@ class _Resolver:
 
     def allocate(self) -> None:
         for func in self.all_functions:  # parents come before their children
-            taken = set()
+            taken = set(self.taken) if func.is_module else set()
             info = func.parent
             while info is not None:
                 taken |= info.py_names

@@ -79,6 +79,8 @@ class Scope:
         ``async.join_all()``, ``a task body``."""
         if self.label == "module":
             return "the module"
+        if self.label == "session":
+            return "the REPL session"
         if self.label == "call":
             if self.where is None:
                 return "an async call"
