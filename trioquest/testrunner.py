@@ -42,6 +42,9 @@ def run_tests(args) -> int:
     if isinstance(paths, str):
         paths = [paths]
     interp = Interpreter(["test", *paths])
+    from .nursery_bridge import portals
+
+    portals.need_portals()  # async test bodies are awaited from std/test's sync `it`
     interp.loader.use("std/test")
     state = interp.test_state
     state.condensed = not args.verbose and config.get("condensed", True)

@@ -34,6 +34,26 @@ class _Group:
         self.failures: list[str] = []
 
 
+class CaseRecord:
+    """One `it` as it ran: where, its groups, and its failures (none: passed)."""
+
+    def __init__(self, path: list[str], name: str, file: str | None, line: int | None,
+                 failures: list[str], captured: str) -> None:
+        self.path, self.name, self.file, self.line = path, name, file, line
+        self.failures, self.captured = failures, captured
+
+
+def _run_body(fn):
+    """Call a test body; an async one is awaited (block_on: the test runners
+    give the loading task a greenback portal)."""
+    value = fn()
+    if hasattr(value.__class__, "__await__"):
+        from ..nursery_bridge.runner import block_on
+
+        value = block_on(lambda: value)
+    return value
+
+
 class TestState:
     def __init__(self) -> None:
         self.colors = True
@@ -51,6 +71,8 @@ class TestState:
         self.describe: _Group | None = None
         self.in_test = False
         self.test_failures: list[str] = []
+        self.records: list | None = None   # CaseRecord per `it`, for the pytest plugin
+        self.quiet = False                 # print nothing (the plugin reports instead)
 
     # -- output ------------------------------------------------------------------
 
@@ -60,7 +82,8 @@ class TestState:
         return f"\x1b[{_COLORS[name]}m{text}\x1b[0m"
 
     def out(self, text: str = "") -> None:
-        sys.stdout.write(text + "\n")
+        if not self.quiet:
+            sys.stdout.write(text + "\n")
 
     # -- groups --------------------------------------------------------------------
 
@@ -133,7 +156,7 @@ def make_module(interpreter) -> QModule:
         if not state.condensed:
             state.out(f"  {state.color('cyan', name)}")
         try:
-            fn()
+            _run_body(fn)
         finally:
             state.describe = saved
             state.describe_tags = saved_tags
@@ -156,8 +179,9 @@ def make_module(interpreter) -> QModule:
             sys.stderr = err_buf
         unexpected = None
         started = time.perf_counter()
+        caller = sys._getframe(1)
         try:
-            fn()
+            _run_body(fn)
         except Exception as exc:  # a failing test body; cancellation and exit propagate
             unexpected = to_quest_error(exc)
         finally:
@@ -166,6 +190,14 @@ def make_module(interpreter) -> QModule:
         elapsed = (time.perf_counter() - started) * 1000
         failures = state.test_failures
         captured = out_buf.getvalue() + err_buf.getvalue()
+        if state.records is not None:
+            shown = list(failures)
+            if unexpected is not None:
+                shown.append(f"Unexpected {unexpected.type_name}: {unexpected.reason}" + "".join(
+                    f"\n  at {f} ({p}:{n})" for f, p, n in stack_frames(unexpected)))
+            state.records.append(CaseRecord(
+                [g.name for g in state.groups()], name, caller.f_code.co_filename,
+                caller.f_lineno, shown, captured))
         if unexpected is None and not failures:
             state.passed += 1
             for g in state.groups():
