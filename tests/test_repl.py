@@ -11,7 +11,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-FRESH = "\n\rquest> "     # a new prompt after output (redraws start with a bare \r)
+FRESH = r"\n(?:\x1b\[\?25h)?\rquest> "  # a new prompt after output (redraws start with \r)
 
 
 @pytest.fixture
@@ -130,3 +130,27 @@ def test_input_is_highlighted_as_it_is_typed(tmp_path):
     child.sendeof()
     child.send("\x15\x04")
     child.expect(pexpect.EOF)
+
+
+def test_tasks_live_refreshes_until_enter_and_leaks(repl):
+    enter(repl, 'let t = async.spawn(fun () await async.sleep(100) end, name: "slee" .. "per")')
+    repl.sendline(":tasks live")
+    repl.expect(styled("(Enter stops)"))
+    repl.expect(styled('"sleeper"'))
+    repl.send("\r")
+    repl.expect(FRESH)
+    enter(repl, "t.cancel()")
+    enter(repl, "async.spawn(fun () await async.sleep(100) end)")
+    enter(repl, "await async.sleep(0)")
+    repl.sendline(":leaks")
+    repl.expect(styled("Task leak report: nothing leaked"))
+    repl.expect(FRESH)
+
+
+def test_methods_complete_after_a_dot(repl):
+    enter(repl, 'let s = "abc"')
+    repl.send("s.upp\t")
+    repl.expect_exact("s.upper")
+    repl.send("()\r")
+    repl.expect(styled('"ABC"'))
+    repl.expect(FRESH)
