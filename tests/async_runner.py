@@ -53,3 +53,20 @@ def error_report(source: str) -> str:
     except Exception as exc:  # noqa: BLE001 - any Quest error
         return format_uncaught(exc)
     raise AssertionError("the program did not fail")
+
+
+# Scopes inside tasks inside scopes: at 1 s, the tree of the diagnostics tests.
+NESTED = '''
+        use "std/async"
+        let ch = async.channel()
+        async fun worker(n)
+            async.spawn(fun () await ch.recv() end, name: "inner-" .. n)
+            await async.sleep(10)
+        end
+        async fun main()
+            async.spawn(fun () worker(1) end, name: "w1")
+            await async.sleep(5)
+        end
+        async.spawn(fun () await async.sleep(3) end, name: "top")
+        await main()
+    '''

@@ -5,7 +5,7 @@ import io
 
 from rich.console import Console
 
-from async_runner import run_async, snapshot_at
+from async_runner import NESTED, run_async, snapshot_at
 from trioquest import render
 from trioquest.eval.interpreter import uncaught_lines
 
@@ -17,20 +17,7 @@ def show(renderable) -> str:
 
 
 def test_task_tree_snapshot():
-    _, tree = snapshot_at('''
-        use "std/async"
-        let ch = async.channel()
-        async fun worker(n)
-            async.spawn(fun () await ch.recv() end, name: "inner-" .. n)
-            await async.sleep(10)
-        end
-        async fun main()
-            async.spawn(fun () worker(1) end, name: "w1")
-            await async.sleep(5)
-        end
-        async.spawn(fun () await async.sleep(3) end, name: "top")
-        await main()
-    ''', 1)
+    _, tree = snapshot_at(NESTED, 1)
     assert show(render.task_tree(tree)) == '''\
 tasks
 ├── the module

@@ -2,7 +2,7 @@
 with what each task waited on, unobserved failures, never-awaited
 awaitables, channels left with blocked tasks, and the task tree."""
 
-from async_runner import run_async, snapshot_at
+from async_runner import NESTED, run_async, snapshot_at
 from trioquest.nursery_bridge.diagnostics import (
     BlockedChannel, Leak, NeverAwaited, ScopeNode, Site, TaskInfo, TaskNode, Unobserved)
 
@@ -126,20 +126,7 @@ def test_with_origins_tracked_they_are_reported_where_they_were_made():
 
 
 def test_the_task_tree_nests_scopes_and_tasks():
-    _, tree = snapshot_at('''
-        use "std/async"
-        let ch = async.channel()
-        async fun worker(n)
-            async.spawn(fun () await ch.recv() end, name: "inner-" .. n)
-            await async.sleep(10)
-        end
-        async fun main()
-            async.spawn(fun () worker(1) end, name: "w1")
-            await async.sleep(5)
-        end
-        async.spawn(fun () await async.sleep(3) end, name: "top")
-        await main()
-    ''', 1)
+    _, tree = snapshot_at(NESTED, 1)
     inner = TaskInfo(3, "inner-1", "running", Site("prog.q", 4), "worker() defined at prog.q:3",
                      1.0, "recv on channel (unbounded) from prog.q:2 at prog.q:4", None)
     w1 = TaskInfo(2, "w1", "running", Site("prog.q", 8), "main() called at prog.q:12", 1.0,
