@@ -62,8 +62,11 @@ class Session:
     async def main(self) -> None:
         from .nursery_bridge.runner import current_bridge
 
+        from .nursery_bridge.task import ensure_portal
+
         self.bridge = current_bridge()
         self.bridge.root.label = "session"
+        await ensure_portal()   # block_on from sync code typed at the prompt works too
         self.names["async"] = "async_"
         self.ns["async_"] = self.interp.loader.use("std/async")
         self.taken.add("async_")
@@ -328,7 +331,10 @@ def run_repl(args) -> int:
     from .eval.interpreter import Interpreter
     from .nursery_bridge.runner import run_program
 
+    from .nursery_bridge import portals
+
     interp = Interpreter(["repl"])
+    portals.need_portals()  # and in the tasks spawned there
     real_stdout = sys.stdout
     colour = real_stdout.isatty() and not os.environ.get("NO_COLOR")
     editor = LineEditor(history_path=history_path(), stdout=real_stdout,

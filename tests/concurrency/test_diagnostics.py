@@ -172,3 +172,12 @@ def test_leaks_waiting_on_sync_primitives():
         "sleep, 48 s left at prog.q:6", "acquire an async.Lock at prog.q:7",
         "acquire an async.Semaphore at prog.q:8", "sleep, 48 s left at prog.q:9",
         "acquire an async.CapacityLimiter at prog.q:10"]
+
+
+def test_the_task_tree_also_sees_tasks_with_greenback_portals():
+    # A module that calls block_on from a sync function makes every task
+    # start directly, with a portal (greenback wraps its coroutine).
+    _, with_portals = snapshot_at(NESTED + "fun sync_helper() async.block_on(fun () 1 end) end\n", 1)
+    _, plain = snapshot_at(NESTED, 1)
+    assert with_portals == plain
+    assert len(plain[1].tasks[0].scopes[0].tasks) == 1

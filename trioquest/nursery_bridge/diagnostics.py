@@ -286,6 +286,9 @@ def live_tasks(bridge) -> list:
         for nursery in trio_task.child_nurseries:
             stack.extend(nursery.child_tasks)
         frame = getattr(trio_task.coro, "cr_frame", None)
+        if frame is not None and frame.f_code.co_name == "greenback_shim":
+            # a task with a greenback portal: its own coroutine is inside the shim
+            frame = getattr(frame.f_locals.get("orig_coro"), "cr_frame", None)
         if frame is not None and frame.f_code is main_code:
             found.append(frame.f_locals["self"])
     found = [t for t in found if t.state in ("pending", "running")]
