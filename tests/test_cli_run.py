@@ -191,3 +191,31 @@ end
                                'from prog.q:2 at prog.q:5  age ')
     assert lines[3:] == ["trioquest: 1 task cancelled at scope exit; 1 channel with blocked "
                          "tasks (--leaks=report shows them)"]
+
+
+@pytest.mark.parametrize("in_task", [False, True], ids=["module", "task"])
+def test_a_reader_that_leaves_ends_the_program_quietly_with_141(tmp_path, in_task):
+    body = '''let i = 0
+try
+    while true
+        puts("line " .. i.str())
+        i = i + 1
+        await async.yield_now()
+    end
+catch e
+    puts("caught " .. e.str())
+ensure
+    io.write("ensure.txt", "ran")
+end
+'''
+    if in_task:
+        body = "await async.spawn(fun ()\n" + body + "end)\n"
+    (tmp_path / "prog.q").write_text('use "std/async"\nuse "std/io"\n' + body)
+    child = subprocess.Popen([sys.executable, "-m", "trioquest", "prog.q"], cwd=tmp_path,
+                             text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout.readline() == "line 0\n"
+    child.stdout.close()
+    err = child.stderr.read()
+    assert child.wait(timeout=60) == 141
+    assert err == ""
+    assert (tmp_path / "ensure.txt").read_text() == "ran"

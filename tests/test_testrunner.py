@@ -78,6 +78,18 @@ def test_all_passing_exits_0(project, capsys):
                    "1 passed, 0 failed\n")
 
 
+def test_condensed_run_lists_failures_of_its_outside_any_describe(project, capsys):
+    (project / "test" / "top_test.q").write_text(
+        'use "std/test" as t\nt.module("Top")\n'
+        't.it("works", fun () t.assert(true) end)\n'
+        't.it("breaks", fun () t.assert_eq(1, 2) end)\n')
+    assert main(["test", "--no-color"]) == 1
+    out = _elapsed(capsys.readouterr().out)
+    assert out.startswith("\u2717 [1/2] Top\n"
+                          "    \u2717 breaks: Expected 2 but got 1\n\n"
+                          "Test Results: \u2717 Some tests failed\n")
+
+
 def test_a_file_that_fails_to_load_stops_the_run(project, capsys):
     (project / "test" / "a_test.q").write_text('use "std/test" as t\nt.module("A")\nlet x = )\n')
     assert main(["test", "--no-color"]) == 1

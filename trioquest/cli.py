@@ -20,11 +20,11 @@ import sys
 import traceback
 
 from . import __version__
-from .errors import QuestError
+from .errors import OutputClosed, QuestError
 from .source import Source
 
 EXIT_OK, EXIT_QUEST_ERROR, EXIT_USAGE, EXIT_LEAKS, EXIT_INTERNAL = 0, 1, 2, 3, 70
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 COMMANDS = ("check", "run", "test", "repl")
 LEAK_MODES = ("off", "summary", "report", "json", "error")
 VALUED_OPTIONS = ("--leaks",)   # options whose value may be the next argument
@@ -296,12 +296,26 @@ def _guarded(args) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except (BrokenPipeError, OutputClosed):   # `trioquest x.q | head`: the reader left
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as e:  # a bug in trioquest, never the user's fault
         if args.debug:
             traceback.print_exc()
         print(f"trioquest: internal error: {type(e).__name__}: {e} "
               "(please report it; --debug shows the traceback)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def entry_point() -> None:

@@ -41,6 +41,15 @@ class QuestError(Exception):
         return f"{self.type_name}: {self.reason}"
 
 
+class OutputClosed(BaseException):
+    """Standard output's reader went away (``trioquest x.q | head``).
+
+    Not a Quest error: no ``catch`` can take it, ``ensure`` blocks still run,
+    and the command leaves quietly with status 141, as a program killed by
+    SIGPIPE would.
+    """
+
+
 def _quest_error_type(name: str, doc: str) -> type[QuestError]:
     return type(name, (QuestError,), {"type_name": name, "__doc__": doc})
 

@@ -397,11 +397,17 @@ def param_order(fname: str, problem: str):
 
 
 def puts(*args) -> None:
-    sys.stdout.write("".join([a if a.__class__ is str else to_str(a) for a in args]) + "\n")
+    try:
+        sys.stdout.write("".join([a if a.__class__ is str else to_str(a) for a in args]) + "\n")
+    except BrokenPipeError:
+        raise E.OutputClosed() from None
 
 
 def print_(*args) -> None:
-    sys.stdout.write("".join([a if a.__class__ is str else to_str(a) for a in args]))
+    try:
+        sys.stdout.write("".join([a if a.__class__ is str else to_str(a) for a in args]))
+    except BrokenPipeError:
+        raise E.OutputClosed() from None
 
 
 def chr_(code) -> str:

@@ -17,7 +17,7 @@ import threading
 
 import trio
 
-from ..errors import RuntimeErr, TypeErr
+from ..errors import OutputClosed, RuntimeErr, TypeErr
 from ..eval.values.exceptions import QUEST_SOURCES
 from .checkin import checkin
 from .diagnostics import Diagnostics
@@ -250,11 +250,27 @@ async def _serve(bridge, body, watch, tasks_at_exit):
 
 
 def _single(group: BaseExceptionGroup) -> BaseException:
-    """The one exception inside nested single-member groups (else the group)."""
+    """The one exception inside nested single-member groups (else the group).
+
+    An exception that ends the whole process (Ctrl-C, standard output closed)
+    wins over the errors it caused in other tasks."""
+    for kind in _PROCESS_ENDING:
+        ending = group.subgroup(kind)
+        if ending is not None:
+            return _first_leaf(ending)
     exc: BaseException = group
     while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
         exc = exc.exceptions[0]
     return exc
+
+
+def _first_leaf(exc: BaseException) -> BaseException:
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc
+
+
+_PROCESS_ENDING = (KeyboardInterrupt, OutputClosed)
 
 
 def can_block() -> bool:

@@ -105,6 +105,8 @@ class TestState:
         mark = self.color("green", CHECK) if m.passed + m.skipped == m.total \
             else self.color("red", CROSS)
         self.out(f"{mark} [{m.passed}/{m.total}] {m.name}")
+        for failure in m.failures:   # of its outside any describe
+            self.out(f"    {self.color('red', CROSS)} {failure}")
         for d in self.describes:
             if d.failures or d.skipped:
                 dmark = self.color("yellow" if not d.failures else "red", CROSS)
@@ -233,8 +235,9 @@ def make_module(interpreter) -> QModule:
                 if captured:
                     for line in captured.rstrip("\n").split("\n"):
                         state.out(f"      | {line}")
-        if state.describe is not None:
-            state.describe.failures.extend(f"{name}: {m}" for m in failures)
+        owner = state.describe if state.describe is not None else state.module
+        if owner is not None:
+            owner.failures.extend(f"{name}: {m}" for m in failures)
         return None
 
     def skip(name, reason=None):
