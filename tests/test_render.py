@@ -63,7 +63,7 @@ def test_leak_report_snapshot_groups_identical_leaks():
 Task leak report: 3 tasks cancelled at scope exit; 1 unobserved failure; 1 awaitable never awaited; 
 1 channel with blocked tasks
 Tasks cancelled at scope exit (3)
-└── 3× tasks 1, 2, 3 "worker"  spawned at prog.q:8
+└── 3× tasks 1–3 "worker"  spawned at prog.q:8
         async.spawn(fun () worker() end, name: "worker")
     ├── in main() called at prog.q:15, after 2.0s
     ├── was waiting: recv on channel (unbounded) from prog.q:2 at prog.q:4
@@ -128,3 +128,12 @@ def test_the_quest_lexer_is_a_pygments_plugin():
     assert tokens[:4] == [(Keyword, "async"), (Keyword, "fun"), (Name.Function, "f"),
                           (Punctuation, "(")]
     assert (Keyword, "await") in tokens and (Keyword, "end") in tokens
+
+
+def test_task_ids_of_a_leak_group_are_written_as_ranges():
+    from trioquest.render import _id_ranges
+
+    assert _id_ranges([4]) == "4"
+    assert _id_ranges([1, 2, 5, 7, 8, 9, 10]) == "1, 2, 5, 7\u201310"
+    assert _id_ranges(list(range(1, 200001))) == "1\u2013200000"
+    assert _id_ranges(list(range(1, 40, 2)), most=3) == "1, 3, 5, \u2026 (17 more)"

@@ -109,6 +109,23 @@ def _with_source(head: Text, site) -> Group | Text:
     return head if line is None else Group(head, line)
 
 
+def _id_ranges(ids: list, most: int = 12) -> str:
+    """``1, 2, 3, 7`` as ``1–3, 7``; past `most` pieces, the rest is counted."""
+    pieces, i = [], 0
+    while i < len(ids):
+        j = i
+        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
+            j += 1
+        if j - i >= 2:
+            pieces.append(f"{ids[i]}\u2013{ids[j]}")
+        else:
+            pieces.extend(str(x) for x in ids[i:j + 1])
+        i = j + 1
+    if len(pieces) > most:
+        pieces = pieces[:most] + [f"\u2026 ({len(pieces) - most} more)"]
+    return ", ".join(pieces)
+
+
 def leak_report(diagnostics) -> Group:
     """Everything `diagnostics` recorded, grouped (CONCURRENCY.md §7)."""
     parts = [Text(f"Task leak report: {diagnostics.summary() or 'nothing leaked'}",
@@ -121,9 +138,10 @@ def leak_report(diagnostics) -> Group:
             head = Text()
             if len(g.task_ids) > 1:
                 head.append(f"{len(g.task_ids)}× ", style="bold")
-            ids = ", ".join(str(i) for i in g.task_ids if i is not None)
-            head.append("tasks " if len(g.task_ids) > 1 else "task ", style="bold")
-            head.append(ids or "of a combinator", style="bold")
+            ids = _id_ranges([i for i in g.task_ids if i is not None])
+            head.append("tasks" if len(g.task_ids) > 1 else "task", style="bold")
+            if ids or g.name is None:   # unnumbered and unnamed: a combinator's child
+                head.append(" " + (ids or "of a combinator"), style="bold")
             if g.name is not None:
                 head.append(f' "{g.name}"', style="bold cyan")
             if g.site is not None:

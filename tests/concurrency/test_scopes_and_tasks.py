@@ -227,3 +227,35 @@ def test_leftover_tasks_at_program_end_are_cancelled_and_reported():
     ''')
     assert out == "main done\n"
     assert [(l.name, l.scope) for l in interp.diagnostics.leaks] == [("monitor", "the module")]
+
+
+def test_a_long_lived_scope_forgets_ended_children_but_not_unobserved_failures():
+    # A server loop spawns a task per request: the scope must not keep them all.
+    seen = []
+
+    async def watch(bridge):
+        import trio
+
+        await trio.sleep(5)
+        seen.append(len(bridge.root.children))
+
+    source = '''
+        use "std/async"
+        let keep = async.spawn(fun () await async.sleep(100) end)
+        async.spawn(fun () raise "nobody awaited me" end)
+        let i = 0
+        while i < 1000
+            async.spawn(fun () await async.sleep(0.001) end)
+            await async.sleep(0.002)
+            i = i + 1
+        end
+        await async.sleep(10)
+        keep.cancel()
+    '''
+    try:
+        run_async(source, watch=watch)
+    except Exception as exc:  # noqa: BLE001 - the unobserved failure, raised at the end
+        assert str(exc) == "RuntimeErr: nobody awaited me"
+    else:
+        raise AssertionError("the unobserved failure was lost")
+    assert seen and seen[0] < 70   # the sleeper, the failure, and ended ones not yet forgotten

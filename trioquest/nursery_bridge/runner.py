@@ -23,7 +23,7 @@ from .checkin import checkin
 from .diagnostics import Diagnostics
 from .never_awaited import recording_never_awaited
 from .portals import PORTALS
-from .scope import CURRENT_SCOPE, Scope, opened
+from .scope import COMPACT_AT, CURRENT_SCOPE, DONE, FAILED, Scope, opened
 from .starter import Starter, given
 from .task import CURRENT_TASK, Task, ensure_portal, is_awaitable
 
@@ -67,6 +67,17 @@ def spawn(fn, name=None, scope=None) -> Task:
     return start_task(fn, None if name is None else str(name), scope, True)
 
 
+def _compact(scope: Scope, children: list) -> None:
+    """Forget the children that ended with nothing left to report (finished,
+    cancelled, or failed and observed), so that a long-lived scope spawning
+    a task per request (QEP Example 7's server loop) stays the size of its
+    running tasks.  Amortised: the next compaction waits until the list has
+    doubled."""
+    kept = [t for t in children if t.state not in DONE or (t.state is FAILED and not t.observed)]
+    children[:] = kept
+    scope.compact_at = max(COMPACT_AT, 2 * len(kept))
+
+
 def start_task(fn, name, scope, numbered: bool) -> Task:
     """A new task running `fn()`.  User tasks are `numbered` (ids 1, 2, 3, ...
     in spawn order); the children a combinator makes for the awaitables and
@@ -93,7 +104,10 @@ def start_task(fn, name, scope, numbered: bool) -> Task:
         scope.task = task.parent
         scope.where = _scope_site(frame)
     else:
-        scope.children.append(task)
+        children = scope.children
+        children.append(task)
+        if len(children) >= scope.compact_at:
+            _compact(scope, children)
     task.coro = task.main()
     if scope.nursery is None and not PORTALS[0]:
         task.context = contextvars.copy_context()

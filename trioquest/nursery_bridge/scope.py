@@ -32,6 +32,7 @@ CURRENT_SCOPE: contextvars.ContextVar = contextvars.ContextVar("quest_scope", de
 PENDING, RUNNING = "pending", "running"
 FINISHED, FAILED, CANCELLED = "finished", "failed", "cancelled"
 DONE = frozenset((FINISHED, FAILED, CANCELLED))
+COMPACT_AT = 64   # a scope forgets its ended children when it has this many (runner._compact)
 
 
 class Scope:
@@ -46,6 +47,7 @@ class Scope:
     where = None
     nursery = None          # the Trio nursery its tasks run in (None: the root one)
     propagate = False       # do its tasks' failures propagate at once (async.nursery)?
+    compact_at = COMPACT_AT
 
     async def close(self) -> None:
         """End the scope: cancel running children, wait, raise the unobserved.
