@@ -12,18 +12,24 @@ from trioquest.eval.interpreter import Interpreter, format_uncaught
 from trioquest.source import Source
 
 
+_MOCK = object()
+
+
 def run_async(source: str, *, dedent: bool = True, filename: str = "prog.q", watch=None,
-              track_origins: bool = False):
-    """(stdout, interpreter) of a program run under an autojumping MockClock.
+              track_origins: bool = False, clock=_MOCK):
+    """(stdout, interpreter) of a program run under an autojumping MockClock
+    (`clock=None`: Trio's real clock, for programs doing real I/O).
     Errors propagate (use `error_report` to see the report).  `watch(bridge)`
     runs beside the program (see nursery_bridge.runner.run_program)."""
+    if clock is _MOCK:
+        clock = trio.testing.MockClock(autojump_threshold=0)
     if dedent:
         source = textwrap.dedent(source).lstrip("\n")
     interp = Interpreter([filename])
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         interp.run_main(Source(source, filename),
-                        clock=trio.testing.MockClock(autojump_threshold=0), watch=watch,
+                        clock=clock, watch=watch,
                         track_origins=track_origins)
     return out.getvalue(), interp
 

@@ -66,10 +66,17 @@ class AsyncWith:
 
     async def __aenter__(self):
         await checkin()
+        native = getattr(self.manager.__class__, "__aenter__", None)
+        if native is not None:   # a std object (a transaction, a file): Python's protocol
+            return await native(self.manager)
         return await self._call(("_aenter", "_enter"))
 
     async def __aexit__(self, exc_type, exc, tb) -> bool:
-        suppress = await self._call(("_aexit", "_exit"))
+        native = getattr(self.manager.__class__, "__aexit__", None)
+        if native is not None:   # it is told whether the block failed (commit or roll back)
+            suppress = await native(self.manager, exc_type, exc, tb)
+        else:
+            suppress = await self._call(("_aexit", "_exit"))
         return bool(suppress) and exc_type is not None and issubclass(exc_type, Exception)
 
 
