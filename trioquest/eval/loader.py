@@ -19,6 +19,7 @@ import os
 from types import CoroutineType
 
 from ..errors import ImportErr
+from ..stdlib import binding_name as _module_name
 from .values.modules import QModule
 
 
@@ -86,10 +87,10 @@ class Loader:
 
     def find(self, path: str, importer: str | None):
         """A std module (loaded), or the file a path names."""
-        from ..stdlib import STD_MODULES, load_std
+        from ..stdlib import load_std, std_key
 
-        key = path[:-2] if path.endswith(".q") else path
-        if key in STD_MODULES:
+        key = std_key(path)
+        if key is not None:
             cached = self.cache.get(key)
             if cached is None:
                 cached = self.cache[key] = load_std(key, self.interpreter)
@@ -138,8 +139,3 @@ class Loader:
         if not os.path.isfile(path):
             raise ImportErr(f"Module not found: '{path}'")
         return self.load_file(os.path.normpath(path), name=_module_name(path), export_all=True)
-
-
-def _module_name(path: str) -> str:
-    stem = path.rstrip("/").rsplit("/", 1)[-1]
-    return stem[:-2] if stem.endswith(".q") else stem

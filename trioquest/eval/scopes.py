@@ -27,6 +27,7 @@ from __future__ import annotations
 import keyword
 from dataclasses import dataclass, field
 
+from ..stdlib import binding_name as _module_name
 from .. import nodes as n
 
 # Python names the generated code reserves: user bindings never take them.
@@ -552,9 +553,4 @@ class _Resolver:
                         self.expr(sub, block, func)
                 else:
                     self.expr(child, block, func)
-
-
-def _module_name(path: str) -> str:
-    stem = path.rstrip("/").rsplit("/", 1)[-1]
-    return stem[:-2] if stem.endswith(".q") else stem
 

@@ -19,7 +19,31 @@ STD_MODULES = {
     "std/encoding/json": "trioquest.stdlib.json_",
     "std/time": "trioquest.stdlib.time_",
     "std/async": "trioquest.stdlib.async_",
+    "std/http": "trioquest.stdlib.http_",
+    "std/net": "trioquest.stdlib.net_",
+    "std/os": "trioquest.stdlib.os_",
+    "std/db/sqlite": "trioquest.stdlib.db.sqlite",
+    "std/db/postgres": "trioquest.stdlib.db.postgres",
 }
+
+# Paths that are views of another std module: ``use "std/http/client"`` and
+# ``use "std/http/server"`` both load std/http and bind it as ``http``.
+STD_ALIASES = {"std/http/client": "std/http", "std/http/server": "std/http"}
+
+
+def std_key(path: str) -> str | None:
+    """The std module a ``use`` path names (aliases followed), or None."""
+    key = path[:-2] if path.endswith(".q") else path
+    key = STD_ALIASES.get(key, key)
+    return key if key in STD_MODULES else None
+
+
+def binding_name(path: str) -> str:
+    """The name ``use "path"`` binds without ``as``: the last part of the
+    path, or of the std module an alias stands for (``http``)."""
+    key = std_key(path) or path
+    stem = key.rstrip("/").rsplit("/", 1)[-1]
+    return stem[:-2] if stem.endswith(".q") else stem
 
 
 def load_std(path: str, interpreter):

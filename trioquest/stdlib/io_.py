@@ -1,7 +1,7 @@
 """``std/io`` (LANGUAGE.md §12): files and in-memory text buffers (StringIO).
 
 Files are read and written as UTF-8 text.  Failures are IOErr naming the
-path.  The async variants of issue #6 (``read_async`` ...) live elsewhere.
+path.  The async variants of issue #6 (``read_async`` ...) are in io_async.
 """
 
 from __future__ import annotations
@@ -212,6 +212,16 @@ register(StringIO, {
 })
 
 
+def _async_member(name: str):
+    """An async function of io_async (issue #6), imported on first use:
+    io_async imports Trio, which sync programs do not load."""
+    def member(*args, **kwargs):
+        from . import io_async
+
+        return getattr(io_async, name)(*args, **kwargs)
+    return member
+
+
 def make_module(interpreter) -> QModule:
     module = QModule("io", "File and in-memory text input/output.")
     members = {
@@ -219,6 +229,8 @@ def make_module(interpreter) -> QModule:
         "is_file": lambda p: os.path.isfile(_path(p)), "is_dir": lambda p: os.path.isdir(_path(p)),
         "remove": remove, "size": size, "copy": copy, "move": move, "glob": glob,
         "glob_match": glob_match, "StringIO": StringIO,
+        **{name: _async_member(name)
+           for name in ("read_async", "write_async", "append_async", "open_async")},
     }
     for name, fn in members.items():
         if callable(fn) and not isinstance(fn, type):
