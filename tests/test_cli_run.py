@@ -219,3 +219,11 @@ end
     assert child.wait(timeout=60) == 141
     assert err == ""
     assert (tmp_path / "ensure.txt").read_text() == "ran"
+
+
+def test_a_std_coroutine_never_awaited_in_a_sync_program_gives_no_python_warning(tmp_path):
+    (tmp_path / "prog.q").write_text('use "std/http/client"\nlet r = http.get("http://127.0.0.1:1/")\n'
+                                     'puts(r.cls())\n')
+    done = subprocess.run([sys.executable, "-m", "trioquest", "prog.q"], cwd=tmp_path,
+                          text=True, capture_output=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "coroutine\n", "")

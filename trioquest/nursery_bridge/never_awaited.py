@@ -4,7 +4,9 @@ CPython reports a coroutine that is destroyed before it ran through
 ``warnings._warn_unawaited_coroutine``.  Once trioquest's async runtime is
 imported, that hook records Quest's coroutines in the running program's
 diagnostics instead of printing a Python warning (one dropped after its run
-ended is not reported); other coroutines get Python's warning.  The site reported is the line that called it when origins
+ended is not reported), and so are the coroutines of std functions that
+Quest code called (``http.get(url)`` without ``await``); other coroutines
+get Python's warning.  The site reported is the line that called it when origins
 are tracked (``sys.set_coroutine_origin_tracking_depth``, which costs a
 little on every coroutine made, so only when asked), else the line where
 the last reference to it went: for ``f()`` used as a statement, the same.
@@ -13,6 +15,7 @@ the last reference to it went: for ``f()`` used as a statement, the same.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import warnings
 
@@ -21,6 +24,7 @@ from .diagnostics import Site
 
 
 ORIGIN_DEPTH = 8  # frames recorded per coroutine when origins are tracked
+_STD = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # trioquest's own code
 
 
 def _record(coro) -> None:
@@ -39,12 +43,17 @@ def _record(coro) -> None:
         if frame is not None:
             site = Site(frame.f_code.co_filename, frame.f_lineno)
     code = getattr(coro, "cr_code", None)
-    if site is None and (code is None or code.co_filename not in QUEST_SOURCES):
+    if site is None and (code is None or not _quests(code.co_filename)):
         return _python_hook(coro)     # not Quest's: Python's own warning
     if bridge is None:
         return None                   # dropped after the run ended: nothing to report to
     name = getattr(coro, "__qualname__", None) or type(coro).__name__
     bridge.diagnostics.record_never_awaited(f"{name}()", site)
+
+
+def _quests(filename: str) -> bool:
+    """Made by Quest code, or by a std function Quest code called (`http.get`)."""
+    return filename in QUEST_SOURCES or filename.startswith(_STD)
 
 
 _python_hook = warnings._warn_unawaited_coroutine
