@@ -64,24 +64,39 @@ def pg_url(pg_server) -> str:
         admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def quest(source: str, **names) -> str:
-    """Output of a Quest program run on Trio's real clock (databases are real
-    I/O; under MockClock a deadline would jump while a query waits on a
-    socket or a thread).  `{name}` in the source is replaced by names[name]."""
+def run_quest(source: str, **names):
+    """(output, interpreter) of a Quest program run on Trio's real clock
+    (databases are real I/O; under MockClock a deadline would jump while a
+    query waits on a socket or a thread).  `{name}` in the source is
+    replaced by names[name]."""
     source = textwrap.dedent(source).lstrip("\n")
     for key, value in names.items():
         source = source.replace("{" + key + "}", str(value))
-    return run_async(source, dedent=False, clock=None)[0]
+    return run_async(source, dedent=False, clock=None)
+
+
+def quest(source: str, **names) -> str:
+    """Output of a Quest program (see run_quest)."""
+    return run_quest(source, **names)[0]
+
+
+def quest_error(source: str, **names) -> str:
+    """The uncaught-error report of a Quest program that must fail (see run_quest)."""
+    from trioquest.eval.interpreter import format_uncaught
+
+    try:
+        run_quest(source, **names)
+    except Exception as exc:  # noqa: BLE001 - any Quest error
+        return format_uncaught(exc)
+    raise AssertionError("the program did not fail")
 
 
 class Backend:
-    """What differs between the two databases in the shared tests."""
+    """What differs between the two databases in the shared tests: `{DB}`
+    and `{URL}` in a program are the backend's name and its database."""
 
     def __init__(self, name: str, url: str) -> None:
         self.name, self.url = name, url
-
-    def p(self, n: int) -> str:
-        return f"${n}" if self.name == "postgres" else "?"
 
     def sql(self, text: str) -> str:
         """`text` with its `$n` placeholders written for this backend."""
@@ -90,6 +105,9 @@ class Backend:
         import re
 
         return re.sub(r"\$\d+", "?", text)
+
+    def run_quest(self, source: str, **names):
+        return run_quest(source, DB=self.name, URL=self.url, **names)
 
     def run(self, source: str, **names) -> str:
         return quest(source, DB=self.name, URL=self.url, **names)
@@ -104,16 +122,3 @@ def backend(request, tmp_path) -> Backend:
         return Backend("sqlite", str(tmp_path / "test.db"))
     return Backend("postgres", request.getfixturevalue("pg_url"))
 
-
-def quest_error(source: str, **names) -> str:
-    """The uncaught-error report of a Quest program that must fail (real clock)."""
-    from trioquest.eval.interpreter import format_uncaught
-
-    source = textwrap.dedent(source).lstrip("\n")
-    for key, value in names.items():
-        source = source.replace("{" + key + "}", str(value))
-    try:
-        run_async(source, dedent=False, clock=None)
-    except Exception as exc:  # noqa: BLE001 - any Quest error
-        return format_uncaught(exc)
-    raise AssertionError("the program did not fail")

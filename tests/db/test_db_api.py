@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
-from async_runner import run_async
-
 SLOW = {
     # about 10 s of work without cancellation (SQLite), 5 s asleep (PostgreSQL)
     "sqlite": "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
@@ -16,31 +12,29 @@ SLOW = {
 
 
 def test_every_function_and_rows_as_dicts_in_column_order(backend):
-    out = backend.run('''
+    out = backend.run(backend.sql('''
         use "std/db/{DB}"
         let db = await {DB}.connect("{URL}")
         puts(await db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INTEGER)"))
-        puts(await db.execute(SQL_INSERT, [1, "ann", 31, 2, "bob", nil]))
+        puts(await db.execute("INSERT INTO users (id, name, age) VALUES ($1, $2, $3), ($4, $5, $6)",
+                              [1, "ann", 31, 2, "bob", nil]))
         puts(await db.execute("UPDATE users SET age = age + 1 WHERE age IS NOT NULL"))
         let rows = await db.fetch_all("SELECT id, name, age FROM users ORDER BY id")
         puts(rows)
         puts(rows[0].keys(), " ", rows.len(), " ", rows[1]["age"], " ", rows[0].name)
-        let row = await db.fetch_one(SQL_BY_ID, [2])
+        let row = await db.fetch_one("SELECT name, id FROM users WHERE id = $1", [2])
         puts(row, " ", row.keys())
-        puts(await db.fetch_one(SQL_BY_ID, [99]))
+        puts(await db.fetch_one("SELECT name, id FROM users WHERE id = $1", [99]))
         puts(await db.fetch_value("SELECT count(*) FROM users"))
-        puts(await db.fetch_value("SELECT name FROM users WHERE id = $1".replace("$1", P1), [99]))
-        puts(await db.fetch_all("SELECT * FROM users WHERE id > " .. P1, [5]))
+        puts(await db.fetch_value("SELECT name FROM users WHERE id = $1", [99]))
+        puts(await db.fetch_all("SELECT * FROM users WHERE id > $1", [5]))
         puts(await db.fetch_all("INSERT INTO users (id, name) VALUES (3, 'cy')"))
-        puts(await db.execute("DELETE FROM users WHERE id >= " .. P1, [2]))
+        puts(await db.execute("DELETE FROM users WHERE id >= $1", [2]))
         puts(db.is_closed(), " ", db.str().startswith("<{DB}.Connection "))
         await db.close()
         await db.close()
         puts(db.is_closed())
-    '''.replace("SQL_INSERT", '"' + backend.sql(
-        "INSERT INTO users (id, name, age) VALUES ($1, $2, $3), ($4, $5, $6)") + '"')
-       .replace("SQL_BY_ID", '"' + backend.sql("SELECT name, id FROM users WHERE id = $1") + '"')
-       .replace("P1", '"' + backend.p(1) + '"'))
+    '''))
     assert out == (
         "0\n2\n1\n"
         "[{age: 32, id: 1, name: ann}, {age: nil, id: 2, name: bob}]\n"
@@ -197,7 +191,7 @@ def test_a_cancelled_transaction_leaves_the_connection_usable(backend):
 def test_pool_size_limits_the_connections_in_use(backend):
     # 5 tasks, size 2: each task holds its connection across a sleep, so
     # without the limit all 5 would be inside at once.  Counted, not timed.
-    out = backend.run('''
+    out = backend.run(backend.sql('''
         use "std/async"
         use "std/db/{DB}"
         let pool = {DB}.pool("{URL}", size: 2)
@@ -213,7 +207,7 @@ def test_pool_size_limits_the_connections_in_use(backend):
                     peak = inside
                 end
                 conns[c._id().str()] = true
-                await c.execute("INSERT INTO seen VALUES (" .. P1 .. ")", [i])
+                await c.execute("INSERT INTO seen VALUES ($1)", [i])
                 await async.sleep(0.05)
                 if pool.stats()["waiting"] > peak_waiting
                     peak_waiting = pool.stats()["waiting"]
@@ -231,20 +225,20 @@ def test_pool_size_limits_the_connections_in_use(backend):
         puts(pool.stats())
         await pool.close()
         puts(pool.stats())
-    '''.replace("P1", '"' + backend.p(1) + '"'))
+    '''))
     assert out == ("peak 2, peak waiting 3, connections 2\n5\n"
                    "{busy: 0, idle: 2, open: 2, size: 2, waiting: 0}\n"
                    "{busy: 0, idle: 0, open: 0, size: 2, waiting: 0}\n")
 
 
 def test_pool_query_methods_transactions_and_close(backend):
-    out = backend.run('''
+    out = backend.run(backend.sql('''
         use "std/db/{DB}"
         let pool = {DB}.pool("{URL}", size: 3)
         puts(await pool.execute("CREATE TABLE t (x INTEGER, y TEXT)"))
         puts(await pool.execute("INSERT INTO t VALUES (1, 'a'), (2, 'b')"))
         puts(await pool.fetch_all("SELECT * FROM t ORDER BY x"))
-        puts(await pool.fetch_one("SELECT y FROM t WHERE x = " .. P1, [2]))
+        puts(await pool.fetch_one("SELECT y FROM t WHERE x = $1", [2]))
         puts(await pool.fetch_value("SELECT sum(x) FROM t"))
         async with pool.transaction() as c
             await c.execute("INSERT INTO t VALUES (3, 'c')")
@@ -264,7 +258,7 @@ def test_pool_query_methods_transactions_and_close(backend):
         catch e: {DB}.ConnectionError
             puts(e.message().startswith("the pool of "), " ", e.message().endswith(" is closed"))
         end
-    '''.replace("P1", '"' + backend.p(1) + '"'))
+    '''))
     assert out == ("0\n2\n[{x: 1, y: a}, {x: 2, y: b}]\n{y: b}\n3\nundo\n3 0\ntrue true\n")
 
 
@@ -276,6 +270,18 @@ def test_pool_size_must_be_a_positive_int(backend):
     ''')
     assert report.splitlines()[0] == (
         f"prog.q:3:12: TypeErr: {backend.name}.pool(): size must be an Int >= 1, got 0")
+
+
+def test_an_error_is_located_at_the_call(backend):
+    report = backend.error('''
+        use "std/db/{DB}"
+        let db = await {DB}.connect("{URL}")
+
+        let rows = await db.fetch_all("SELECT * FROM missing")
+    ''')
+    reason = {"sqlite": "no such table: missing",
+              "postgres": 'relation "missing" does not exist (SQLSTATE 42P01)'}
+    assert report.splitlines()[0] == f"prog.q:4:12: DatabaseError: {reason[backend.name]}"
 
 
 def test_closed_connection_and_bad_arguments(backend):
@@ -311,7 +317,7 @@ def test_closed_connection_and_bad_arguments(backend):
 
 
 def test_the_task_tree_says_what_a_task_waits_on(backend):
-    source = '''
+    out, interp = backend.run_quest('''
         use "std/async"
         use "std/db/{DB}"
         let db = await {DB}.connect("{URL}")
@@ -329,11 +335,7 @@ def test_the_task_tree_says_what_a_task_waits_on(backend):
         puts(await db.fetch_value("SELECT 4"))
         await db.close()
         await pool.close()
-    '''
-    source = textwrap.dedent(source).lstrip("\n")
-    for key, value in {"DB": backend.name, "URL": backend.url, "SLOW": SLOW[backend.name]}.items():
-        source = source.replace("{" + key + "}", value)
-    out, interp = run_async(source, dedent=False, clock=None)
+    ''', SLOW=SLOW[backend.name])
     assert out == "4\n"
     slow = SLOW[backend.name][:57] + "..." if len(SLOW[backend.name]) > 60 else SLOW[backend.name]
     waits = [leak.waiting_on for leak in interp.diagnostics.leaks]

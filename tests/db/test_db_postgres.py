@@ -107,14 +107,6 @@ def test_errors_carry_the_server_message_sqlstate_and_location(pg_url):
         '42601: syntax error at or near "SELEC" (SQLSTATE 42601)\n'
         '22P02: invalid input syntax for type integer: "x" (SQLSTATE 22P02)\n'
         '1\n')
-    report = quest_error('''
-        use "std/db/postgres"
-        let db = await postgres.connect("{URL}")
-
-        let rows = await db.fetch_all("SELECT * FROM missing")
-    ''', URL=pg_url)
-    assert report.splitlines()[0] == (
-        'prog.q:4:12: DatabaseError: relation "missing" does not exist (SQLSTATE 42P01)')
 
 
 def test_connection_failures_name_the_url_with_the_password_hidden():

@@ -23,7 +23,8 @@ from async_runner import error_report, run_async
 from trioquest.eval.interpreter import format_uncaught
 from trioquest.eval.values.methods import METHODS
 from trioquest.nursery_bridge.runner import run_program
-from trioquest.stdlib import http_client
+from trioquest.stdlib.http import client as http_client
+from trioquest.stdlib.http.response import Response
 
 
 @dataclass
@@ -856,7 +857,7 @@ def test_a_client_works_across_runs():
     seen = []
 
     get = METHODS[http_client.Client]["get"]
-    status, read = METHODS[http_client.Response]["status"], METHODS[http_client.Response]["bytes"]
+    status, read = METHODS[Response]["status"], METHODS[Response]["bytes"]
 
     async def use_it():     # what c.get("/x") does in Quest
         r = await get(c, "/x")

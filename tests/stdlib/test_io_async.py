@@ -8,14 +8,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 import trio
 
 from async_runner import error_report, run_async
-from trioquest.stdlib import io_async
+from trioquest.stdlib import thread_hop
 
 PRELUDE = 'use "std/io"\nuse "std/async"\n'
 
@@ -45,9 +44,9 @@ def hops(monkeypatch):
 def wait_for_workers() -> None:
     """Abandoned hops (after a cancellation) finish in their threads."""
     deadline = time.monotonic() + 5
-    while io_async._RUNNING[0] and time.monotonic() < deadline:
+    while thread_hop.running() and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert io_async._RUNNING[0] == 0
+    assert thread_hop.running() == 0
 
 
 # -- whole files ------------------------------------------------------------------------------
@@ -468,7 +467,7 @@ catch e: async.TimeoutError
 end
 ''')
     assert out == "Timed out after 2 seconds at 2\n"
-    assert io_async._RUNNING[0] == 1      # the hop still waits in open()
+    assert thread_hop.running() == 1      # the hop still waits in open()
     fd = os.open(fifo, os.O_WRONLY)       # let it finish
     os.write(fd, b"dropped")
     os.close(fd)
@@ -515,7 +514,7 @@ catch e
     puts(e)
 end
 ''', watch=writer)
-        assert io_async._RUNNING[0] == 1      # its thread still waits for the line
+        assert thread_hop.running() == 1      # its thread still waits for the line
     finally:
         os.write(fds[0], b"ond\n")
         os.close(fds[0])

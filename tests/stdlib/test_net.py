@@ -36,6 +36,11 @@ async fun serve_one()
 end
 '''
 
+# ECHO with its server task started and a client Stream `c` connected to it.
+ECHO_CLIENT = ECHO + '''async.spawn(serve_one)
+let c = await net.connect("127.0.0.1", listener.port())
+'''
+
 
 def run(source: str, **kw) -> str:
     return run_async(source, **kw)[0]
@@ -52,8 +57,7 @@ def bound_socket() -> socket.socket:
 def python_peer(script):
     """(port, watch): a listening socket bound now, and a `watch` that
     accepts one connection and runs `script(stream)` on it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock = bound_socket()
     sock.listen()
 
     async def watch(bridge):
@@ -64,6 +68,14 @@ def python_peer(script):
                 await script(stream)
 
     return sock.getsockname()[1], watch
+
+
+def run_with_peer(script, source: str) -> str:
+    """The output of PRELUDE + `source` run beside `python_peer(script)`:
+    PORT in `source` is the peer's port, and the port is PORT in the output."""
+    port, watch = python_peer(script)
+    out = run(PRELUDE + source.replace("PORT", str(port)), watch=watch)
+    return out.replace(str(port), "PORT")
 
 
 # -- echo, lines, buffering, EOF ---------------------------------------------------------------
@@ -92,14 +104,13 @@ def test_bytes_after_a_line_stay_for_the_next_read():
         await trio.sleep(1)
         await stream.send_all(b" and more\nlast line, no newline")
 
-    port, watch = python_peer(script)
-    assert run(PRELUDE + f'''
-let s = await net.connect("127.0.0.1", {port})
+    assert run_with_peer(script, '''
+let s = await net.connect("127.0.0.1", PORT)
 puts(await s.recv_line(), "|", await s.recv_line(), "|", await s.recv(4))
 puts(await s.recv_line(), "|", async.now())
 puts(await s.recv_line(), "|", await s.recv_line(), "|", await s.recv(1))
-''', watch=watch) == ("first|second|b\"rest\"\n of it and more|1\n"
-                      "last line, no newline|nil|nil\n")
+''') == ("first|second|b\"rest\"\n of it and more|1\n"
+          "last line, no newline|nil|nil\n")
 
 
 def test_recv_returns_at_most_max_and_recv_exactly_waits_for_all():
@@ -108,9 +119,8 @@ def test_recv_returns_at_most_max_and_recv_exactly_waits_for_all():
         await trio.sleep(2)
         await stream.send_all(b"ghij")
 
-    port, watch = python_peer(script)
-    assert run(PRELUDE + f'''
-let s = await net.connect("127.0.0.1", {port})
+    assert run_with_peer(script, '''
+let s = await net.connect("127.0.0.1", PORT)
 puts(await s.recv(2), " ", await s.recv(), " ", async.now())
 puts(await s.recv_exactly(3), " ", async.now())
 try
@@ -119,7 +129,7 @@ catch e: net.ConnectionError
     puts(e.message())
 end
 puts(await s.recv(100), " ", await s.recv(100))
-''', watch=watch).replace(str(port), "PORT") == (
+''') == (
         'b"ab" b"cdef" 0\n'
         'b"ghi" 2\n'
         "Cannot recv_exactly on tcp 127.0.0.1:PORT: the stream ended after 1 of 5 bytes\n"
@@ -130,9 +140,8 @@ def test_recv_line_limit_leaves_the_bytes_for_recv():
     async def script(stream):
         await stream.send_all(b"0123456789\nok\n\xff\xfe\n")
 
-    port, watch = python_peer(script)
-    out = run(PRELUDE + f'''
-let s = await net.connect("127.0.0.1", {port})
+    out = run_with_peer(script, '''
+let s = await net.connect("127.0.0.1", PORT)
 try
     await s.recv_line(max: 4)
 catch e
@@ -145,8 +154,8 @@ catch e
     puts(e)
 end
 puts(await s.recv(10))
-''', watch=watch)
-    assert out.replace(str(port), "PORT") == (
+''')
+    assert out == (
         "IOErr: Cannot recv_line on tcp 127.0.0.1:PORT: the line is longer than 4 bytes "
         "(its bytes are left for recv; a longer limit: recv_line(max: n))\n"
         "0123456789 ok\n"
@@ -224,8 +233,7 @@ end
 
 
 def test_listen_errors():
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
+    taken = bound_socket()
     taken.listen()
     port = taken.getsockname()[1]
     try:
@@ -311,9 +319,8 @@ def test_reset_by_the_peer_is_a_connection_error():
         stream.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         stream.socket.close()       # with linger 0: a RST, not a FIN
 
-    port, watch = python_peer(script)
-    out = run(PRELUDE + f'''
-let s = await net.connect("127.0.0.1", {port})
+    out = run_with_peer(script, '''
+let s = await net.connect("127.0.0.1", PORT)
 await s.send("hi")
 await async.sleep(1)
 for op in ["recv", "send"]
@@ -327,16 +334,14 @@ for op in ["recv", "send"]
         puts(e.message())
     end
 end
-''', watch=watch)
-    assert out.replace(str(port), "PORT") == (
+''')
+    assert out == (
         "Cannot recv on tcp 127.0.0.1:PORT: Connection reset by peer\n"
         "Cannot send on tcp 127.0.0.1:PORT: Broken pipe\n")
 
 
 def test_using_a_closed_stream_is_an_ioerr():
-    out = run(ECHO + '''
-async.spawn(serve_one)
-let c = await net.connect("127.0.0.1", listener.port())
+    out = run(ECHO_CLIENT + '''
 let reader = async.spawn(fun () await c.recv(10) end)
 await async.sleep(1)
 c.close()
@@ -370,9 +375,7 @@ puts(c.str().replace(listener.port().str(), "PORT"))
 
 
 def test_send_after_send_eof():
-    out = run(ECHO + '''
-async.spawn(serve_one)
-let c = await net.connect("127.0.0.1", listener.port())
+    out = run(ECHO_CLIENT + '''
 await c.send_eof()
 try
     await c.send("late")
@@ -386,9 +389,7 @@ puts(await c.recv_line())
 
 
 def test_two_tasks_receiving_at_once_is_a_clear_error():
-    out = run(ECHO + '''
-async.spawn(serve_one)
-let c = await net.connect("127.0.0.1", listener.port())
+    out = run(ECHO_CLIENT + '''
 let first = async.spawn(fun () await c.recv_line() end)
 await async.sleep(1)
 for op in ["recv", "recv_line", "recv_exactly"]
@@ -418,27 +419,24 @@ def test_a_second_sender_while_a_send_is_blocked():
     async def script(stream):      # never reads: the first send fills the buffers and waits
         await trio.sleep(100)
 
-    port, watch = python_peer(script)
-    out = run(PRELUDE + f'''
-let c = await net.connect("127.0.0.1", {port})
+    out = run_with_peer(script, '''
+let c = await net.connect("127.0.0.1", PORT)
 let big = async.spawn(fun () await c.send("x".repeat(64 * 1024 * 1024)) end)
 await async.sleep(1)
 try
     await c.send("y")
 catch e: IOErr
-    puts(e.message().replace("{port}", "PORT"), " ", big.is_finished())
+    puts(e.message(), " ", big.is_finished())
 end
 big.cancel()
 c.close()
-''', watch=watch)
+''')
     assert out == ("Cannot send on tcp 127.0.0.1:PORT: another task is already sending on this "
                    "stream (use one task for it, or an async.Lock) false\n")
 
 
 def test_send_takes_bytes_or_str():
-    out = run(ECHO + '''
-async.spawn(serve_one)
-let c = await net.connect("127.0.0.1", listener.port())
+    out = run(ECHO_CLIENT + '''
 try
     await c.send(42)
 catch e
@@ -460,11 +458,10 @@ def test_async_with_closes_the_stream_also_when_the_body_fails():
         assert await stream.receive_some(10) == b"x"
         assert await stream.receive_some(10) == b""      # closed by the Quest side
 
-    port, watch = python_peer(script)
-    out = run(PRELUDE + f'''
+    out = run_with_peer(script, '''
 let kept = nil
 try
-    async with net.connect("127.0.0.1", {port}) as s
+    async with net.connect("127.0.0.1", PORT) as s
         kept = s
         await s.send("x")
         raise ValueErr.new("body failed")
@@ -473,7 +470,7 @@ catch e
     puts(e, " ", kept.is_closed())
 end
 await async.sleep(1)
-''', watch=watch)
+''')
     assert out == "ValueErr: body failed true\n"
 
 
@@ -483,16 +480,15 @@ def test_timeout_on_recv_loses_nothing():
         await trio.sleep(10)
         await stream.send_all(b"tial line\n")
 
-    port, watch = python_peer(script)
-    out = run(PRELUDE + f'''
-let s = await net.connect("127.0.0.1", {port})
+    out = run_with_peer(script, '''
+let s = await net.connect("127.0.0.1", PORT)
 try
     await async.timeout(s.recv_line(), 5)
 catch e: async.TimeoutError
     puts(e.message(), " at ", async.now())
 end
 puts(await s.recv_line(), " at ", async.now())
-''', watch=watch)
+''')
     assert out == "Timed out after 5 seconds at 5\npartial line at 10\n"
 
 
@@ -538,14 +534,12 @@ puts("done")
         [("net.connect()", 4)]
 
 
-@pytest.mark.parametrize("closer", ["s.close()", "await s.close()"])
+@pytest.mark.parametrize("closer", ["c.close()", "await c.close()"])
 def test_close_wakes_a_blocked_reader(closer):
-    out = run(ECHO + f'''
-async.spawn(serve_one)
-let s = await net.connect("127.0.0.1", listener.port())
+    out = run(ECHO_CLIENT + f'''
 let reader = async.spawn(fun ()
     try
-        await s.recv_line()
+        await c.recv_line()
     catch e: IOErr
         "reader: closed"
     end

@@ -24,6 +24,7 @@ from ...eval.values.forms import type_name
 from ...eval.values.methods import register
 from ...eval.values.modules import QModule
 from ...nursery_bridge.diagnostics import describes
+from ..handles import AClosing
 
 EXECUTE, ONE, ALL, VALUE = range(4)
 
@@ -83,7 +84,7 @@ def expect_str(what: str, value, backend: str) -> str:
 # -- connections ----------------------------------------------------------------------
 
 
-class Connection:
+class Connection(AClosing):
     """One database connection (see the module docstring).
 
     Subclasses set `backend` ("sqlite"/"postgres"), `cleanup_seconds` (the
@@ -188,13 +189,6 @@ class Connection:
     def _closed_error(self) -> DbConnectionError:
         return DbConnectionError(f"the connection to {self._shown} is closed")
 
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, exc_type, exc, tb) -> bool:
-        await self.close()
-        return False
-
     def _q_str(self) -> str:
         state = " closed" if self._closed else ""
         return f"<{self.backend}.Connection {self._shown}{state}>"
@@ -215,9 +209,7 @@ class Connection:
         the backend's cleanup deadline."""
         if after_error:
             try:
-                async with self._lock:
-                    if not self._closed:
-                        await self._rollback_to(level)
+                await self._rollback_locked(level)
                 return
             except Exception:   # noqa: BLE001 - the original error is what the user sees
                 await self._abandon()
@@ -227,13 +219,16 @@ class Connection:
             return
         with self._cleanup_scope():
             try:
-                async with self._lock:
-                    if not self._closed:
-                        await self._rollback_to(level)
+                await self._rollback_locked(level)
                 return
             except Exception:   # noqa: BLE001
                 pass
         await self._abandon()   # failed, or out of time (the scope caught its own deadline)
+
+    async def _rollback_locked(self, level: int) -> None:
+        async with self._lock:
+            if not self._closed:
+                await self._rollback_to(level)
 
     async def _abandon(self) -> None:
         """Close without waiting for the lock (the connection is unusable, or

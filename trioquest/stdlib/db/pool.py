@@ -18,12 +18,13 @@ from ...errors import TypeErr
 from ...eval.values.methods import register
 from ...eval.values.forms import type_name
 from ...nursery_bridge.diagnostics import describes
+from ..handles import AClosing
 from .api import DbConnectionError
 
 DEFAULT_SIZE = 10
 
 
-class Pool:
+class Pool(AClosing):
     _q_name = "Pool"
 
     def __init__(self, backend: str, shown_url: str, opener, size=DEFAULT_SIZE) -> None:
@@ -72,13 +73,16 @@ class Pool:
         return conn
 
     async def _release(self, conn) -> None:
+        """Give `conn` back, or close it (see the module docstring).  Shielded:
+        a borrower that is cancelled still gives its connection back."""
         self._busy -= 1
         try:
             if not self._closed and conn._reusable():
                 self._idle.append(conn)
             else:
                 self._open_count -= 1
-                await conn.close()
+                with trio.CancelScope(shield=True):
+                    await conn.close()
         finally:
             self._slots.release()
 
@@ -93,8 +97,7 @@ class Pool:
         try:
             return await getattr(conn, method)(sql, params)
         finally:
-            with trio.CancelScope(shield=True):
-                await self._release(conn)
+            await self._release(conn)
 
     def execute(self, sql, params=None):
         return self._with_connection("execute", sql, params)
@@ -125,13 +128,6 @@ class Pool:
     def _closed_error(self) -> DbConnectionError:
         return DbConnectionError(f"the pool of {self._shown} is closed")
 
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, exc_type, exc, tb) -> bool:
-        await self.close()
-        return False
-
     def _q_str(self) -> str:
         return (f"<{self._backend}.Pool {self._shown} size {self._size}"
                 f"{' closed' if self._closed else ''}>")
@@ -161,8 +157,7 @@ class Borrowed:
 
     async def __aexit__(self, exc_type, exc, tb) -> bool:
         conn, self._conn = self._conn, None
-        with trio.CancelScope(shield=True):
-            await self._pool._release(conn)
+        await self._pool._release(conn)
         return False
 
 
@@ -183,8 +178,7 @@ class PoolTransaction:
             tx = conn.transaction()
             await tx.__aenter__()
         except BaseException:
-            with trio.CancelScope(shield=True):
-                await self._pool._release(conn)
+            await self._pool._release(conn)
             raise
         self._conn, self._tx = conn, tx
         return conn
@@ -194,8 +188,7 @@ class PoolTransaction:
         try:
             await tx.__aexit__(exc_type, exc, tb)
         finally:
-            with trio.CancelScope(shield=True):
-                await self._pool._release(conn)
+            await self._pool._release(conn)
         return False
 
 
