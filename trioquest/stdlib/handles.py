@@ -1,5 +1,5 @@
 """What the std objects that hold a resource share: files, streams,
-listeners, database connections and pools.
+listeners, database connections and pools, http clients and servers.
 
 * `AClosing` / `Closing` (as contextlib's aclosing / closing): ``async with
   h`` gives `h` and closes it when the block ends, however it ends (``await

@@ -27,6 +27,7 @@ from ...eval.values.methods import register
 from ...nursery_bridge.diagnostics import describes
 from ...nursery_bridge.errors import AsyncTimeoutError
 from ...nursery_bridge.runner import current_bridge
+from ..handles import AClosing
 from .client_args import (UNSET, check_url, content, deadline, header_pairs, pairs, secs,
                           seconds, url_arg)
 from .errors import ERRORS, failure, invalid_url, lower_first
@@ -98,10 +99,11 @@ def _default_client() -> Client:
 # -- the client ---------------------------------------------------------------------------
 
 
-class Client:
+class Client(AClosing):
     """``http.client(...)``: settings and a connection pool of its own.  Its
     httpx client is made on first use in a run and closed at the end of that
-    run (or by ``close()``); a later run (another block_on) gets a new one."""
+    run (or by ``close()``, or at the end of an ``async with`` block); a later
+    run (another block_on) gets a new one."""
 
     _q_name = "Client"
 
@@ -167,13 +169,6 @@ class Client:
         """Close the pool (open responses included); later requests are a RuntimeErr."""
         self._closed = True
         await self._release()
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, exc_type, exc, tb) -> bool:
-        await self.close()
-        return False
 
     async def _send(self, call, method, url, headers, params, timeout, body, ctype):
         inner = self._bound(call)

@@ -14,6 +14,8 @@ import socket
 from ...errors import ArgErr, IOErr, TypeErr, ValueErr
 from ...eval.values.forms import to_str, type_name
 from ...nursery_bridge.runner import current_bridge
+from ..net.errors import address as net_address, label
+from ..net.listener import listening_socket
 from .server import Server
 
 DEFAULTS = {
@@ -77,30 +79,6 @@ def _host_port(address, host, port):
     return (host or "127.0.0.1"), port
 
 
-def _listen(host: str, port: int):
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                   flags=socket.AI_PASSIVE)
-    except socket.gaierror as e:
-        raise IOErr(f"Cannot listen on {host}:{port}: {e.strerror}") from None
-    infos.sort(key=lambda info: info[0] != socket.AF_INET)     # IPv4 first ("localhost")
-    family, kind, proto, _, sockaddr = infos[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if family == socket.AF_INET6:
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        sock.bind(sockaddr)
-        sock.listen(socket.SOMAXCONN)
-        sock.setblocking(False)
-    except OSError as e:
-        sock.close()
-        raise IOErr(f"Cannot listen on {host}:{port}: {e.strerror or e}") from None
-    bound = sock.getsockname()
-    shown = f"[{bound[0]}]" if family == socket.AF_INET6 else bound[0]
-    return sock, f"{shown}:{bound[1]}", bound[1]
-
-
 def server(address=None, *, host=None, port=None, **options) -> Server:
     """``http.server("127.0.0.1:8080")``, ``http.server(port: 0)``: listen now
     (127.0.0.1 unless told otherwise; port 0 picks a free one)."""
@@ -116,6 +94,9 @@ def server(address=None, *, host=None, port=None, **options) -> Server:
         raise ArgErr(f"http.server() got an unexpected named argument '{next(iter(options))}'")
     host, port = _host_port(address, host, port)
     current_bridge()
-    sock, shown, bound_port = _listen(host, port)
-    return Server(sock, shown, bound_port, settings)
+    try:
+        sock, bound = listening_socket(host, port, socket.SOMAXCONN, ipv4_first=True)
+    except OSError as e:
+        raise IOErr(f"Cannot listen on {host}:{port}: {e.strerror or e}") from None
+    return Server(sock, label(net_address(bound)), bound[1], settings)
 

@@ -42,6 +42,7 @@ from ...eval.values.methods import register
 from ...nursery_bridge.diagnostics import describes
 from ...nursery_bridge.runner import start_task
 from ...nursery_bridge.scope import CURRENT_SCOPE, DONE, opened
+from ..handles import Closing
 from .connection import ANSWER, BODY, HEAD, Connection
 from .request import ANSWERABLE, DEAD, EXPIRED, QUEUED, TAKEN, answer_with
 
@@ -56,8 +57,9 @@ LIVENESS = 1.0          # how often the reaper checks that clients waiting for a
 _TEMPORARY_ACCEPT = {errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.ENOBUFS}
 
 
-class Server:
-    """``http.server(address)``: a listening HTTP/1.1 server (module doc)."""
+class Server(Closing):
+    """``http.server(address)``: a listening HTTP/1.1 server (module doc);
+    ``async with`` closes it at the end of the block."""
 
     _q_name = "HttpServer"
 
@@ -171,13 +173,6 @@ class Server:
         if request is None:
             raise StopAsyncIteration
         return request
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc_info):
-        self.close()
-        return False
 
     def _q_str(self) -> str:
         return f"<HttpServer {self._address}{' closed' if self._closed else ''}>"

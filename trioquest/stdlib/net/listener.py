@@ -92,21 +92,17 @@ def _accepting(frame, now):
     return f"accept on {frame.f_locals['self']._label}", []
 
 
-def listen(host="127.0.0.1", port=0, *, backlog=128) -> Listener:
-    """``net.listen(host, port)``: bind and listen now (port 0: any free
-    port, see ``listener.port()``); the host defaults to 127.0.0.1."""
-    if host.__class__ is int and port == 0:
-        raise TypeErr(f"net.listen(host, port) expects a Str host, got Int: to listen on "
-                      f"port {host} of 127.0.0.1, write net.listen(port: {host})")
-    check_host_port("net.listen", host, port)
-    if backlog.__class__ is not int or backlog < 1:
-        raise ValueErr("net.listen(backlog:) expects an Int >= 1")
-    where = label({"host": host, "port": port})
-    try:
-        infos = stdsocket.getaddrinfo(host or None, port, type=stdsocket.SOCK_STREAM,
-                                      flags=stdsocket.AI_PASSIVE)
-    except OSError as exc:
-        raise IOErr(f"Cannot listen on {where}: {reason(exc)}") from None
+def listening_socket(host, port: int, backlog: int, *, ipv4_first: bool = False):
+    """A TCP socket bound to `host`:`port` (host None: every interface; port
+    0: a free one), listening with `backlog`, non-blocking, and the address
+    it is bound to (``getsockname()``).  It binds the first address `host`
+    resolves to (its first IPv4 one with `ipv4_first`).  Failing, the socket
+    is closed and the OSError raised as it is: the caller words it (this
+    serves ``net.listen`` and ``http.server``)."""
+    infos = stdsocket.getaddrinfo(host, port, type=stdsocket.SOCK_STREAM,
+                                  flags=stdsocket.AI_PASSIVE)
+    if ipv4_first:      # ("localhost" may give ::1 first)
+        infos.sort(key=lambda info: info[0] != stdsocket.AF_INET)
     family, kind, proto, _, addr = infos[0]
     sock = stdsocket.socket(family, kind, proto)
     try:
@@ -116,12 +112,27 @@ def listen(host="127.0.0.1", port=0, *, backlog=128) -> Listener:
             sock.setsockopt(stdsocket.IPPROTO_IPV6, stdsocket.IPV6_V6ONLY, 1)
         sock.bind(addr)
         sock.listen(backlog)
-        local = address(sock.getsockname())
-        listener = trio.SocketListener(trio.socket.from_stdlib_socket(sock))
-    except OSError as exc:
+        sock.setblocking(False)
+        return sock, sock.getsockname()
+    except BaseException:
         sock.close()
+        raise
+
+
+def listen(host="127.0.0.1", port=0, *, backlog=128) -> Listener:
+    """``net.listen(host, port)``: bind and listen now (port 0: any free
+    port, see ``listener.port()``); the host defaults to 127.0.0.1."""
+    if host.__class__ is int and port == 0:
+        raise TypeErr(f"net.listen(host, port) expects a Str host, got Int: to listen on "
+                      f"port {host} of 127.0.0.1, write net.listen(port: {host})")
+    check_host_port("net.listen", host, port)
+    if backlog.__class__ is not int or backlog < 1:
+        raise ValueErr("net.listen(backlog:) expects an Int >= 1")
+    try:
+        sock, bound = listening_socket(host or None, port, backlog)
+    except OSError as exc:
         why = reason(exc)
         if exc.errno == errno.EADDRINUSE:
             why += " (another program, or another listener, has this port)"
-        raise IOErr(f"Cannot listen on {where}: {why}") from None
-    return Listener(listener, local)
+        raise IOErr(f"Cannot listen on {label({'host': host, 'port': port})}: {why}") from None
+    return Listener(trio.SocketListener(trio.socket.from_stdlib_socket(sock)), address(bound))

@@ -56,11 +56,14 @@ class Stream(Closing):
         return IOErr(f"Cannot {op} on {self._label}: another task is already {doing} on "
                      "this stream (use one task for it, or an async.Lock)")
 
-    def _check_recv(self, op: str) -> None:
+    def _claim_recv(self, op: str) -> None:
+        """This task receives now (the caller's ``finally`` gives it back:
+        ``self._receiving = False``); an IOErr if closed or another task is."""
         if self._closed:
             raise IOErr(f"Cannot {op} on {self._label}: the stream is closed")
         if self._receiving:
             raise self._busy(op, "receiving")
+        self._receiving = True
 
     async def _fill(self, op: str, size: int = RECV_DEFAULT) -> bool:
         """Receive one chunk into the buffer; False at the end of the stream.
@@ -103,8 +106,7 @@ class Stream(Closing):
             raise ValueErr(f"Stream.recv(max) expects an Int >= 1, got {max!r}"
                            if max.__class__ is int else
                            f"Stream.recv(max) expects an Int >= 1, got {type_name(max)}")
-        self._check_recv("recv")
-        self._receiving = True
+        self._claim_recv("recv")
         try:
             if not self._buf and not self._eof:
                 await self._fill("recv", min(max, RECV_CAP))
@@ -123,8 +125,7 @@ class Stream(Closing):
         (what arrived stays for the next recv)."""
         if n.__class__ is not int or n < 0:
             raise ValueErr("Stream.recv_exactly(n) expects an Int >= 0")
-        self._check_recv("recv_exactly")
-        self._receiving = True
+        self._claim_recv("recv_exactly")
         try:
             waited = False      # each receive is a checkpoint; else one is made below
             while len(self._buf) < n:
@@ -147,8 +148,7 @@ class Stream(Closing):
         end.  A last line without a newline is returned as it is."""
         if max.__class__ is not int or max < 1:
             raise ValueErr("Stream.recv_line(max:) expects an Int >= 1")
-        self._check_recv("recv_line")
-        self._receiving = True
+        self._claim_recv("recv_line")
         try:
             waited = False      # each receive is a checkpoint; else one is made below
             start = 0
