@@ -21,6 +21,7 @@ from ..nursery_bridge.errors import ASYNC_ERRORS, TaskGroupError
 from ..nursery_bridge.runner import block_on, current_bridge, spawn
 from ..nursery_bridge.scope import Scope, raise_failures
 from ..nursery_bridge.task import CURRENT_TASK, Task, is_awaitable
+from .handles import UntilNil
 
 
 # -- tasks and channels as Quest values -----------------------------------------------
@@ -198,7 +199,7 @@ class Local:
 register(Local, {"get": lambda x: x.var.get(), "set": lambda x, v: x.var.set(v) and None})
 
 
-class Stream:
+class Stream(UntilNil):
     """``async.stream(fn)``: each ``await s.next()`` calls `fn` (awaiting its
     result); nil ends the stream.  ``for x in s`` iterates it."""
 
@@ -221,14 +222,7 @@ class Stream:
             self.ended = True
         return value
 
-    def __aiter__(self):
-        return self
-
-    async def __anext__(self):
-        value = await self.next()
-        if value is None:
-            raise StopAsyncIteration
-        return value
+    _next_item = next   # for x in ... (handles.UntilNil)
 
 
 register(Stream, {"next": Stream.next})

@@ -5,6 +5,9 @@ listeners, database connections and pools, http clients and servers.
   h`` gives `h` and closes it when the block ends, however it ends (``await
   h.close()``, or ``h.close()`` for a handle that closes at once).  The
   block's error is never suppressed.
+* `UntilNil`: ``for x in h`` takes ``await h.<next>()`` until it gives nil
+  (a server's requests, a file's lines, an async.stream's values); the class
+  names its method in `_next_item`.
 * `Opening`: what a call that opens a handle returns (``io.open_async``,
   ``net.connect``): ``await`` it once for the handle, or use it in ``async
   with`` (the handle is closed at the end of the block, as above).  Awaiting
@@ -15,6 +18,21 @@ from __future__ import annotations
 
 from ..errors import RuntimeErr
 from ..nursery_bridge.diagnostics import describes
+
+
+class UntilNil:
+    """``for x in h``: ``await h._next_item()`` until it returns nil."""
+
+    __slots__ = ()
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        value = await self._next_item()
+        if value is None:
+            raise StopAsyncIteration
+        return value
 
 
 class AClosing:

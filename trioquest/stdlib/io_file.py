@@ -23,7 +23,7 @@ from ..errors import IOErr, TypeErr, ValueErr
 from ..eval.values.forms import to_str, type_name
 from ..eval.values.methods import register
 from ..nursery_bridge.diagnostics import describes
-from .handles import AClosing
+from .handles import AClosing, UntilNil
 from .io_ import _io_error
 from .thread_hop import detach, hop
 
@@ -31,7 +31,7 @@ CHUNK = 65536           # read-ahead for lines, and pending writes before a hop
 BUFFERED_YIELD = 64     # a File call served from its buffers yields every this many
 
 
-class File(AClosing):
+class File(AClosing, UntilNil):
     """An open file (``io.open_async``).  Text files read and write Str
     (UTF-8, newlines as in std/io), binary ones ("rb", "wb" ...) Bytes.
     One task at a time.
@@ -270,14 +270,7 @@ class File(AClosing):
             lines.pop()
         return lines
 
-    def __aiter__(self):
-        return self
-
-    async def __anext__(self):
-        line = await self.readline()
-        if line is None:
-            raise StopAsyncIteration
-        return line
+    _next_item = readline   # for x in ... (handles.UntilNil)
 
     # -- writing --
 

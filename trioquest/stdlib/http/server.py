@@ -42,7 +42,7 @@ from ...eval.values.methods import register
 from ...nursery_bridge.diagnostics import describes
 from ...nursery_bridge.runner import start_task
 from ...nursery_bridge.scope import CURRENT_SCOPE, DONE, opened
-from ..handles import Closing
+from ..handles import Closing, UntilNil
 from .connection import ANSWER, BODY, HEAD, Connection
 from .request import ANSWERABLE, DEAD, EXPIRED, QUEUED, TAKEN, answer_with
 
@@ -57,7 +57,7 @@ LIVENESS = 1.0          # how often the reaper checks that clients waiting for a
 _TEMPORARY_ACCEPT = {errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.ENOBUFS}
 
 
-class Server(Closing):
+class Server(Closing, UntilNil):
     """``http.server(address)``: a listening HTTP/1.1 server (module doc);
     ``async with`` closes it at the end of the block."""
 
@@ -165,14 +165,7 @@ class Server(Closing):
 
     # -- Quest protocols -----------------------------------------------------------------
 
-    def __aiter__(self):
-        return self
-
-    async def __anext__(self):
-        request = await self.accept()
-        if request is None:
-            raise StopAsyncIteration
-        return request
+    _next_item = accept   # for x in ... (handles.UntilNil)
 
     def _q_str(self) -> str:
         return f"<HttpServer {self._address}{' closed' if self._closed else ''}>"
