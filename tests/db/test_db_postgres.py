@@ -307,3 +307,152 @@ def test_closing_under_a_running_query_cancels_it_on_the_server(pg_url):
     lines = out.splitlines()
     assert lines[0] == "active" and lines[3] == "0"
     assert sorted(lines[1:3]) == ["close timed out", "closed under the query"]
+
+
+class HoldingProxy:
+    """A TCP proxy to the server of `url` (run it as run_async's `watch`):
+    after the client sends a message containing `pattern`, the server's
+    answer is held until the next connection to the proxy, the server-side
+    cancel a cancelled query sends — so the cancellation is sure to reach
+    the statement in flight, on the real clock."""
+
+    def __init__(self, url: str, pattern: bytes) -> None:
+        import re
+        import socket
+
+        self.pattern = pattern
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.target = int(re.search(r"@127\.0\.0\.1:(\d+)/", url).group(1))
+        self.url = url.replace(f":{self.target}/", f":{self.sock.getsockname()[1]}/")
+        self.gate = None            # a trio.Event while an answer is held
+        self.released_by_cancel = False
+
+    async def __call__(self, bridge):
+        import trio
+
+        listener = trio.SocketListener(trio.socket.from_stdlib_socket(self.sock))
+        async with listener, trio.open_nursery() as nursery:
+            while True:
+                client = await listener.accept()
+                if self.gate is not None and not self.gate.is_set():
+                    self.released_by_cancel = True
+                    self.gate.set()
+                server = await trio.open_tcp_stream("127.0.0.1", self.target)
+                nursery.start_soon(self._pump, client, server, True)
+                nursery.start_soon(self._pump, server, client, False)
+
+    async def _pump(self, source, sink, from_client):
+        import trio
+
+        try:
+            while data := await source.receive_some():
+                if from_client and self.gate is None and self.pattern in data:
+                    self.gate = trio.Event()
+                elif not from_client and self.gate is not None:
+                    await self.gate.wait()
+                await sink.send_all(data)
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            pass
+        finally:
+            await sink.aclose()
+
+
+def test_a_cancelled_begin_leaves_no_transaction_open(pg_url):
+    # Cancelled while BEGIN's answer is on its way: BEGIN ran on the server,
+    # but the block was never entered.  The connection must not stay inside
+    # that transaction (everything after would silently never commit).
+    from async_runner import run_async
+
+    proxy = HoldingProxy(pg_url, b"BEGIN\x00")
+    out, _ = run_async('''
+        use "std/async"
+        use "std/db/postgres"
+        let db = await postgres.connect("PROXY")
+        let watcher = await postgres.connect("URL")
+        await db.execute("CREATE TABLE t (x int)")
+        async fun work()
+            async with db.transaction()
+                await db.execute("INSERT INTO t VALUES (1)")
+            end
+        end
+        try
+            await async.timeout(work(), 0.05)
+        catch e: async.TimeoutError
+            puts(e.message())
+        end
+        let pid = await db.fetch_value("SELECT pg_backend_pid()")
+        await db.execute("INSERT INTO t VALUES (2)")
+        puts(db.is_closed(), " ", await watcher.fetch_value(
+            "SELECT state FROM pg_stat_activity WHERE pid = $1", [pid]))
+        puts(await watcher.fetch_all("SELECT x FROM t"))
+        await db.close()
+        await watcher.close()
+    '''.replace("PROXY", proxy.url).replace("URL", pg_url), clock=None, watch=proxy)
+    assert proxy.released_by_cancel
+    assert out == "Timed out after 0.05 seconds\nfalse idle\n[{x: 2}]\n"
+
+
+def test_a_cancelled_savepoint_release_keeps_the_outer_transaction(pg_url):
+    # Cancelled while RELEASE SAVEPOINT's answer is on its way: the savepoint
+    # is gone, so there is nothing to roll back to; the outer transaction
+    # goes on (it used to be closed with the connection).
+    from async_runner import run_async
+
+    proxy = HoldingProxy(pg_url, b"RELEASE SAVEPOINT trioquest_1\x00")
+    out, _ = run_async('''
+        use "std/async"
+        use "std/db/postgres"
+        let db = await postgres.connect("PROXY")
+        let watcher = await postgres.connect("URL")
+        await db.execute("CREATE TABLE t (x int)")
+        async fun inner()
+            async with db.transaction()
+                await db.execute("INSERT INTO t VALUES (2)")
+            end
+        end
+        async with db.transaction()
+            await db.execute("INSERT INTO t VALUES (1)")
+            try
+                await async.timeout(inner(), 0.05)
+            catch e: async.TimeoutError
+                puts(e.message())
+            end
+            await db.execute("INSERT INTO t VALUES (3)")
+        end
+        puts(db.is_closed(), " ", await watcher.fetch_all("SELECT x FROM t ORDER BY x"))
+        await db.close()
+        await watcher.close()
+    '''.replace("PROXY", proxy.url).replace("URL", pg_url), clock=None, watch=proxy)
+    assert proxy.released_by_cancel
+    assert out == "Timed out after 0.05 seconds\nfalse [{x: 1}, {x: 2}, {x: 3}]\n"
+
+
+def test_copy_from_stdin_or_to_stdout_is_an_error_and_the_connection_stays_usable(pg_url):
+    out = quest('''
+        use "std/db/postgres"
+        let db = await postgres.connect("{URL}")
+        await db.execute("CREATE TABLE t (x int)")
+        for sql in ["COPY t FROM STDIN", "COPY (SELECT 1) TO STDOUT",
+                    "SELECT 1; COPY (SELECT 2) TO STDOUT; SELECT 3"]
+            try
+                await db.fetch_all(sql)
+            catch e: postgres.DatabaseError
+                puts(e.message(), " ", e.code())
+            end
+            puts(await db.fetch_value("SELECT 42"), " ", db.is_closed())
+        end
+        async with db.transaction()
+            try
+                await db.execute("COPY (SELECT 1) TO STDOUT")
+            catch e: postgres.DatabaseError
+                puts(e.message())
+            end
+            await db.execute("INSERT INTO t VALUES (1)")
+        end
+        puts(await db.fetch_all("SELECT x FROM t"))
+        await db.close()
+    ''', URL=pg_url)
+    message = "postgres: COPY FROM STDIN / TO STDOUT is not supported"
+    assert out == (f"{message} nil\n42 false\n" * 3 + f"{message}\n[{{x: 1}}]\n")

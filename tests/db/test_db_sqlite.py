@@ -167,3 +167,75 @@ def test_pool_of_a_file_shares_the_data(tmp_path):
         await pool.close()
     ''', PATH=tmp_path / "p.db")
     assert out == "[1, 1, 1, 1, 1, 1]\n21 true\n"
+
+
+def _cancel_at(sql: str, path: str) -> list:
+    """Cancel a task while its `sql` (BEGIN or RELEASE SAVEPOINT) waits for the
+    connection's thread, which a blocker job keeps busy; the statement then
+    runs, and Cancelled follows.  Returns what the connection says afterwards
+    (with an outer transaction around the savepoint's block): the statements
+    SQLite ran, whether it is closed, in a transaction, the rows."""
+    import threading
+
+    import trio
+    import trio.testing
+
+    from trioquest.stdlib.db import sqlite
+
+    async def main():
+        conn = await sqlite.connect(path)
+        await conn.execute("CREATE TABLE t (x)")
+        ran = []
+        conn._db.set_trace_callback(ran.append)
+        gate, armed, scope = threading.Event(), trio.Event(), trio.CancelScope()
+
+        async def cancel_when_queued():
+            await armed.wait()
+            await trio.testing.wait_all_tasks_blocked()   # the statement waits for the thread
+            scope.cancel()
+            gate.set()
+
+        async def busy_thread():
+            nursery.start_soon(conn._worker.call, gate.wait)
+            await trio.testing.wait_all_tasks_blocked()
+            armed.set()
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(cancel_when_queued)
+            if sql == "BEGIN":
+                with scope:
+                    await busy_thread()
+                    async with conn.transaction():
+                        await conn.execute("INSERT INTO t VALUES (1)")
+                await conn.execute("INSERT INTO t VALUES (3)")
+            else:
+                async with conn.transaction():
+                    await conn.execute("INSERT INTO t VALUES (1)")
+                    with scope:
+                        async with conn.transaction():
+                            await conn.execute("INSERT INTO t VALUES (2)")
+                            await busy_thread()
+                    await conn.execute("INSERT INTO t VALUES (3)")
+        assert scope.cancelled_caught
+        state = [ran[:], conn.is_closed(), conn._db.in_transaction,
+                 [r["x"] for r in await conn.fetch_all("SELECT x FROM t ORDER BY x")]]
+        await conn.close()
+        return state
+
+    return trio.run(main)
+
+
+def test_a_cancelled_begin_leaves_no_transaction_open(tmp_path):
+    # BEGIN ran, the block was never entered: the connection must not stay
+    # inside that transaction (the INSERT after it would never commit).
+    assert _cancel_at("BEGIN", str(tmp_path / "t.db")) == [
+        ["BEGIN", "ROLLBACK", "INSERT INTO t VALUES (3)"], False, False, [3]]
+
+
+def test_a_cancelled_savepoint_release_keeps_the_outer_transaction(tmp_path):
+    # RELEASE ran before the cancellation was delivered: nothing to roll back
+    # to; the outer transaction goes on (it used to be closed with the connection).
+    assert _cancel_at("RELEASE", str(tmp_path / "t.db")) == [
+        ["BEGIN", "INSERT INTO t VALUES (1)", "SAVEPOINT trioquest_1",
+         "INSERT INTO t VALUES (2)", "RELEASE SAVEPOINT trioquest_1",
+         "INSERT INTO t VALUES (3)", "COMMIT"], False, False, [1, 2, 3]]

@@ -132,6 +132,11 @@ class Connection(AClosing):
         """Stop the statement in flight, if any, before closing under it
         (called shielded)."""
 
+    def _released(self) -> bool:
+        """Whether the database ran the RELEASE SAVEPOINT whose wait was just
+        cancelled (then there is no savepoint left to roll back to)."""
+        return False
+
     # -- Quest methods ------------------------------------------------------------------------
 
     async def _op(self, mode: int, sql, params):
@@ -225,6 +230,19 @@ class Connection(AClosing):
                 pass
         await self._abandon()   # failed, or out of time (the scope caught its own deadline)
 
+    async def _undo_begin(self) -> None:
+        """Roll back what a BEGIN cancelled in flight may have begun (the
+        lock is held: no other task's statement lands in that transaction);
+        a connection that cannot is closed."""
+        with self._cleanup_scope():
+            try:
+                if not self._closed:
+                    await self._rollback_to(0)
+                return
+            except Exception:   # noqa: BLE001 - the cancellation is what the user sees
+                pass
+        await self._abandon()
+
     async def _rollback_locked(self, level: int) -> None:
         async with self._lock:
             if not self._closed:
@@ -277,7 +295,13 @@ class Transaction:
             if conn._closed:
                 raise conn._closed_error()
             level = conn._depth
-            await conn._command(conn.begin_sql if level == 0 else f"SAVEPOINT trioquest_{level}")
+            try:
+                await conn._command(conn.begin_sql if level == 0
+                                    else f"SAVEPOINT trioquest_{level}")
+            except BaseException as failure:
+                if level == 0 and not isinstance(failure, Exception):
+                    await conn._undo_begin()   # the BEGIN may have run: no __aexit__ follows
+                raise
             conn._depth = level + 1
         self._level = level
         return conn
@@ -286,15 +310,19 @@ class Transaction:
         conn, level = self._conn, self._level
         conn._depth = level
         if exc_type is None:
+            sent = False
             try:
                 async with conn._lock:
                     if conn._closed:
                         raise conn._closed_error()
+                    sent = True
                     await conn._command("COMMIT" if level == 0
                                         else f"RELEASE SAVEPOINT trioquest_{level}")
                 return False
             except BaseException as failure:
-                await conn._rollback(level, isinstance(failure, Exception))
+                cancelled = not isinstance(failure, Exception)
+                if not (level and sent and cancelled and conn._released()):
+                    await conn._rollback(level, not cancelled)
                 raise
         await conn._rollback(level, issubclass(exc_type, Exception))
         return False

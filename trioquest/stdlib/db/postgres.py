@@ -19,6 +19,7 @@ import psycopg.adapt
 import trio
 from psycopg import errors as e
 from psycopg.adapt import AdaptersMap
+from psycopg.generators import copy_from, fetch_many, send
 from psycopg.pq import Format, TransactionStatus
 from psycopg.rows import dict_row, tuple_row
 from psycopg.types.json import Jsonb
@@ -34,7 +35,7 @@ from .api import (ALL, EXECUTE, ONE, VALUE, Connection, DatabaseError, DbConnect
                   IntegrityError, expect_str, make_db_module, redact)
 from .pool import DEFAULT_SIZE, Pool
 
-IDLE = TransactionStatus.IDLE
+IDLE, ACTIVE = TransactionStatus.IDLE, TransactionStatus.ACTIVE
 _PLAIN = frozenset((int, float, str, bytes, type(None), bool, Decimal))
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -203,10 +204,50 @@ class PostgresConnection(Connection):
                                         "during the statement") from None
             if not isinstance(exc, e.Error):
                 raise
+            if isinstance(exc, e.ProgrammingError) and str(exc).startswith("COPY cannot"):
+                try:
+                    await self._end_copy()
+                except e.Error:
+                    pass
+                except BaseException:   # cancelled: never leave the connection in COPY mode
+                    if not self._pg.closed and self._pg.pgconn.transaction_status == ACTIVE:
+                        await self._abandon()
+                    raise
+                if self._pg.closed or self._pg.pgconn.transaction_status == ACTIVE:
+                    await self._abandon()
+                    raise DbConnectionError(f"lost the connection to {self._shown}: "
+                                            "a COPY could not be ended") from None
+                raise DatabaseError("postgres: COPY FROM STDIN / TO STDOUT is not "
+                                    "supported") from None
             err = _error(exc, self._pg, self._shown)
             if isinstance(err, DbConnectionError):
                 await self._abandon()
             raise err from None
+
+    def _released(self) -> bool:
+        # wait() reads a cancelled statement to its end: still in the
+        # transaction, not failed, means RELEASE ran
+        return (not self._pg.closed
+                and self._pg.pgconn.transaction_status == TransactionStatus.INTRANS)
+
+    async def _end_copy(self) -> None:
+        """End the COPY ... FROM STDIN / TO STDOUT the server started (psycopg
+        stops at it, leaving the connection in COPY mode); its data and its
+        own errors are dropped.  Raises e.Error when that cannot be done."""
+        pgconn = self._pg.pgconn
+        while not self._pg.closed and pgconn.transaction_status == ACTIVE:
+            try:
+                try:
+                    pgconn.put_copy_end(b"COPY FROM STDIN is not supported")
+                except e.OperationalError:   # not FROM STDIN: read TO STDOUT to its end
+                    while isinstance(await self._pg.wait(copy_from(pgconn)), memoryview):
+                        pass
+                else:
+                    await self._pg.wait(send(pgconn))
+                    await self._pg.wait(fetch_many(pgconn))
+            except e.Error as exc:
+                if exc.sqlstate is None and not isinstance(exc, e.ProgrammingError):
+                    raise   # no COPY in progress after all, or the connection is lost
 
     async def _rollback_to(self, level: int) -> None:
         status = self._pg.pgconn.transaction_status

@@ -47,6 +47,7 @@ class Worker:
     def __init__(self, name: str) -> None:
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._stopped = False
+        self.cancelled_outcome = None
         self._thread = threading.Thread(target=self._serve, args=(self._jobs,),
                                         name=name, daemon=True)
         self._thread.start()
@@ -67,7 +68,8 @@ class Worker:
     async def call(self, fn, *args, interrupt=None):
         """fn(*args) on the thread.  On cancellation, `interrupt()` is called at
         once, the job is still waited for (it is the connection's only user),
-        then Cancelled is raised."""
+        then Cancelled is raised (the job's outcome kept in `cancelled_outcome`)."""
+        self.cancelled_outcome = None
         await trio.lowlevel.checkpoint_if_cancelled()
         if self._stopped:
             raise DbConnectionError("the connection is closed")
@@ -83,6 +85,7 @@ class Worker:
 
         result = await trio.lowlevel.wait_task_rescheduled(abort)
         if cancelled:
+            self.cancelled_outcome = result
             cancelled[0]()
         return result.unwrap()
 
@@ -238,6 +241,9 @@ class SqliteConnection(Connection):
 
     def _reusable(self) -> bool:
         return not self._closed and self._depth == 0 and not self._db.in_transaction
+
+    def _released(self) -> bool:
+        return isinstance(self._worker.cancelled_outcome, outcome.Value)
 
     async def _stop_running(self) -> None:
         self._db.interrupt()
