@@ -678,6 +678,36 @@ await async.sleep(1)    # the server sees the close before the program ends
     assert server.closed == [("/slow-body", 0), ("/slow-body", 0)]
 
 
+def test_closing_during_a_body_read_says_why_the_read_failed():
+    # A task is reading the body when the program closes the response, or
+    # its client: the read fails for that reason, not as a lost connection
+    # ("bad file descriptor").
+    server = serve()
+    out = run(server, PRELUDE + '''
+let c = http.client("URL")
+for how in ["response", "client"]
+    let r = await c.get("/slow-body")
+    let reader = async.spawn(fun () await r.text() end)
+    await async.sleep(1)
+    if how == "response"
+        await r.close()
+    else
+        await c.close()
+    end
+    try
+        await reader
+    catch e
+        puts(e.type(), ": ", e.message())
+    end
+end
+await async.sleep(1)    # the server sees the closes before the program ends
+''')
+    assert out.replace(server.url, "URL") == (
+        "HttpError: GET URL/slow-body: the body cannot be read: the response was closed\n"
+        "HttpError: GET URL/slow-body: the body cannot be read: its client was closed\n")
+    assert server.closed == [("/slow-body", 1), ("/slow-body", 2)]
+
+
 def test_unread_responses_give_their_connection_back():
     # Two connections only, 20 responses never read: each one collected
     # unread is closed by the client's next request, so none waits for one.

@@ -696,6 +696,32 @@ def test_a_taken_request_is_answered_after_close_then_its_connection_closes():
     assert no_leaks(interp)
 
 
+def test_close_right_after_send_response_closes_the_kept_alive_connection_at_once():
+    # send_response wakes the connection task, and close() runs before that
+    # task does: its connection must still close now, not at idle_timeout.
+    got = []
+
+    async def client(port):
+        c = await Client.open(port)
+        got.append(await c.get("/"))
+        start = trio.current_time()
+        got.append(await c.closed())
+        got.append(trio.current_time() - start)
+
+    out, interp = serving('''
+        use "std/async"
+        use "std/http/server"
+        let server = http.server()
+        let request = await server.accept()
+        await request.send_response({"body": "bye"})
+        server.close()
+        puts("closed")
+    ''', client, quit_path=None)
+    assert out == "closed\n"
+    assert got == [response(200, "OK", "bye"), True, 0]
+    assert no_leaks(interp)
+
+
 def test_cancelling_serve_closes_the_server_and_answers_its_requests():
     got = []
 
@@ -727,6 +753,49 @@ def test_cancelling_serve_closes_the_server_and_answers_its_requests():
     # the handler still running when serve() ended was cut off: a leak
     assert [(leak.name, leak.waiting_on) for leak in interp.diagnostics.leaks] == [
         ("GET /slow", "sleep, 55 s left at prog.q:6")]
+
+
+def test_cancelling_serve_answers_503_at_once_also_for_a_handler_that_never_started():
+    # Five requests arrive while serve() waits in accept(), and the main task
+    # cancels serve() meanwhile.  When serve() has just spawned a handler
+    # that has not started yet, that handler is cancelled before it runs:
+    # its client too must get the 503 at once, not at handler_timeout (30 s).
+    # Whether the handler started first depends on Trio's scheduling order,
+    # so the race is run a few times, with the cancel at different moments.
+    ok_or_refused = {response(200, "OK", "x"), response(200, "OK", "x", close=True),
+                     refusal(503, "Service Unavailable"), b"closed"}
+    for trial in range(20):
+        got = []
+
+        async def client(port):
+            clients = [await Client.open(port) for _ in range(5)]
+            await trio.sleep(1)
+            for i, c in enumerate(clients):
+                await c.send(f"GET /{i} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+
+            async def answer(c):
+                try:
+                    got.append((await c.response(), trio.current_time()))
+                except (EOFError, trio.BrokenResourceError):    # closed before it was read
+                    got.append((b"closed", trio.current_time()))
+            async with trio.open_nursery() as nursery:
+                for c in clients:
+                    nursery.start_soon(answer, c)
+
+        out, interp = serving(f'''
+            use "std/async"
+            use "std/http/server"
+            let server = http.server()
+            let t = async.spawn(fun () server.serve(fun (request) {{"body": "x"}} end) end)
+            await async.sleep(1)
+            for i in 0..{trial % 5}
+                await async.yield_now()
+            end
+            t.cancel()
+        ''', client, quit_path=None)
+        assert out == ""
+        assert [when for _, when in got] == [1] * 5, (trial, got)
+        assert {r for r, _ in got} <= ok_or_refused
 
 
 def test_a_cancelled_accept_loses_no_request():
@@ -785,6 +854,41 @@ def test_an_open_server_is_closed_by_its_scope_and_the_leak_report_names_it():
          f"http.server 127.0.0.1:{port}: open (not closed), 1 connection"),
     ]
     assert seen == [True]
+
+
+def test_a_server_whose_scope_fails_before_its_task_starts_is_closed_all_the_same():
+    # f() fails right after http.server(): its scope cancels the server's
+    # task before that task has run at all; the server must still close
+    # (listening socket, accept() nil), not stay half-open forever.
+    out, interp = run_async('''
+        use "std/async"
+        use "std/http"
+        let servers = []
+        async fun f()
+            servers.push(http.server())
+            raise ValueErr.new("boom")
+        end
+        try
+            await f()
+        catch e
+            puts(e.message())
+        end
+        let server = servers[0]
+        puts(server.is_closed())
+        try
+            puts(await async.timeout(server.accept(), 10))
+        catch e
+            puts(e.type())
+        end
+        try
+            await http.get("http://" .. server.address() .. "/", timeout: 5)
+        catch e
+            puts(e.type(), ": ", e.message().replace(server.address(), "ADDRESS"))
+        end
+    ''')
+    assert out == ("boom\ntrue\nnil\n"
+                   "ConnectionError: GET http://ADDRESS/: connection refused\n")
+    assert [leak.waiting_on for leak in interp.diagnostics.leaks] == ["not started yet"]
 
 
 def test_leak_report_shows_a_task_waiting_in_accept():

@@ -205,7 +205,7 @@ class Connection:
             elif state is not SENT:
                 return                      # FAILED: the connection is closed
             self.request = None
-            if not self.keep_alive:
+            if not self.keep_alive or server._closed:     # (closed since the answer)
                 return
             if leftover:
                 self.until(HEAD, s.header_timeout)      # pipelined

@@ -141,6 +141,12 @@ class Request:
         if problem:
             raise IOErr(f"Cannot send the response to {self.method} {self.target}: {problem}")
 
+    def _if_unanswered(self, _task) -> None:
+        """Its serve() task ended (possibly cancelled before it ever ran, so
+        without `answer_with`'s own cleanup): a request still TAKEN gets 503."""
+        if self._state is TAKEN:
+            self._conn.server._expire(self, TAKEN, "503 (its serve() task was cancelled)")
+
     def _unanswerable(self) -> IOErr:
         what = f"{self.method} {self.target}"
         state = self._state

@@ -107,6 +107,11 @@ class Response:
                 self._forget()
                 return content
             except httpx.HTTPError as exc:
+                if self._pool.is_closed and self._lost is None:
+                    self._lost = "its client was closed"
+                if self._lost is not None:      # closed meanwhile by the program
+                    await self._abandon()
+                    raise self._unreadable() from None
                 self._lost = "reading it failed"
                 await self._abandon()
                 raise failure(exc, self._where, r.url) from None

@@ -77,6 +77,8 @@ class Server(Closing, UntilNil):
         self._next_wake = math.inf          # when the reaper wakes next
         self._reaper_scope = None
         self._task = start_task(self._run, self._label, None, False)    # the server's work
+        # A task cancelled before it starts never runs _run (nor its finally).
+        self._task.on_done(lambda _task: self._shutdown())
 
     # -- the Quest API --------------------------------------------------------------------
 
@@ -134,8 +136,10 @@ class Server(Closing, UntilNil):
                 request = await self.accept()
                 if request is None:
                     break
-                request._task = start_task(partial(answer_with, handler, request, on_error),
-                                           f"{request.method} {request.target}", scope, False)
+                task = request._task = start_task(
+                    partial(answer_with, handler, request, on_error),
+                    f"{request.method} {request.target}", scope, False)
+                task.on_done(request._if_unanswered)    # also if cancelled before it started
             for task in list(scope.children or ()):
                 await task.wait_done()
         except BaseException as exc:
