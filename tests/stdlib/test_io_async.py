@@ -351,6 +351,30 @@ puts("done")
     assert f.read_text() == "written by a File nobody closed"
 
 
+
+def test_a_file_left_open_when_the_program_fails_still_gets_its_writes(tmp_path):
+    f = tmp_path / "left_open.txt"
+    prog = tmp_path / "prog.q"
+    prog.write_text(PRELUDE + f'let f = await io.open_async({q(f)}, "w")\n'
+                    'await f.write("pending when the program failed")\nraise "boom"\n')
+    done = subprocess.run([sys.executable, "-m", "trioquest", str(prog)],
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stderr.splitlines()[0]) == (1, f"{prog}:5:1: RuntimeErr: boom")
+    assert f.read_text() == "pending when the program failed"
+
+
+def test_read_n_far_beyond_the_file_reads_to_its_end(tmp_path):
+    f = tmp_path / "small.txt"
+    f.write_text("one\ntwo\n")
+    out = run(f'''
+let f = await io.open_async({q(f)})
+puts((await f.read(10000000000000)).len(), " ", await f.read(1000000000000000000000))
+let g = await io.open_async({q(f)}, "rb")
+puts(await g.read(1000000000000000000000), " ", await g.read(10000000000000))
+''')
+    assert out == '8 nil\nb"one\\x0atwo\\x0a" nil\n'
+
+
 # -- File: errors -----------------------------------------------------------------------------
 
 
@@ -520,6 +544,54 @@ end
         os.close(fds[0])
     assert out == ("one\nTimed out after 3 seconds at 3 true\n"
                    f"IOErr: Cannot readline '{fifo}': the file is closed\n")
+
+
+
+def test_a_cancelled_call_served_from_the_buffers_takes_and_adds_nothing(tmp_path):
+    src, dst = tmp_path / "lines.txt", tmp_path / "out.txt"
+    src.write_text("one\ntwo\nthree\n")
+    out = run(f'''
+let f = await io.open_async({q(src)})
+let w = await io.open_async({q(dst)}, "w")
+puts(await f.readline())
+await w.write("A")
+for call in [fun () f.readline() end, fun () w.write("lost") end]
+    try
+        await async.timeout(call(), 0)
+    catch e: async.TimeoutError
+        puts(e.message())
+    end
+end
+puts(await f.readline(), " ", f.is_closed(), " ", w.is_closed())
+await w.write("B")
+await w.close()
+puts(io.read({q(dst)}))
+''')
+    assert out == ("one\nTimed out after 0 seconds\nTimed out after 0 seconds\n"
+                   "two false false\nAB\n")
+
+
+def test_a_buffered_write_meeting_a_close_by_another_task_says_so(tmp_path, monkeypatch):
+    from trioquest.errors import IOErr
+    from trioquest.stdlib.io_file import File
+
+    path = tmp_path / "w.txt"
+    f = File(open(path, "wb"), str(path), "w")
+
+    async def closed_meanwhile(self):     # another task's close() at the checkpoint
+        await trio.lowlevel.checkpoint()
+        self._abandon()
+
+    async def main():
+        await f.write("kept")
+        monkeypatch.setattr(File, "_from_buffer", closed_meanwhile)
+        with pytest.raises(IOErr) as caught:
+            await f.write("refused")
+        return str(caught.value)
+
+    assert trio.run(main) == f"IOErr: Cannot write '{path}': the file is closed"
+    wait_for_workers()
+    assert path.read_text() == "kept"
 
 
 def test_leaving_async_with_by_cancellation_still_writes_and_closes(tmp_path):

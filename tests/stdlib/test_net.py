@@ -164,6 +164,30 @@ puts(await s.recv(10))
         'b"\\xff\\xfe\\x0a"\n')
 
 
+
+def test_recv_line_max_counts_the_line_without_its_crlf():
+    async def script(stream):
+        await stream.send_all(b"abcd\r\nefgh\r")
+        await trio.sleep(1)
+        await stream.send_all(b"\nabcde\r\n")
+
+    out = run_with_peer(script, '''
+let s = await net.connect("127.0.0.1", PORT)
+puts(await s.recv_line(max: 4), " ", await s.recv_line(max: 4), " ", async.now())
+try
+    await s.recv_line(max: 4)
+catch e
+    puts(e)
+end
+puts(await s.recv(10))
+''')
+    assert out == (
+        "abcd efgh 1\n"
+        "IOErr: Cannot recv_line on tcp 127.0.0.1:PORT: the line is longer than 4 bytes "
+        "(its bytes are left for recv; a longer limit: recv_line(max: n))\n"
+        'b"abcde\\x0d\\x0a"\n')
+
+
 # -- listeners -----------------------------------------------------------------------------------
 
 
@@ -260,6 +284,15 @@ end
     ]
     assert lines[4].startswith("IOErr: Cannot listen on no such host.invalid:0: ")
     assert len(lines) == 5
+
+
+
+def test_a_backlog_beyond_the_os_limit_is_capped():
+    assert run(PRELUDE + '''
+let l = net.listen(backlog: 100000000000000000000)
+puts(l.port() > 0)
+l.close()
+''') == "true\n"
 
 
 def test_listen_binds_127_0_0_1_by_default():
@@ -433,6 +466,30 @@ c.close()
 ''')
     assert out == ("Cannot send on tcp 127.0.0.1:PORT: another task is already sending on this "
                    "stream (use one task for it, or an async.Lock) false\n")
+
+
+
+def test_a_send_while_send_eof_runs_is_a_clear_error(monkeypatch):
+    real = trio.SocketStream.send_eof
+
+    async def slow_send_eof(self):      # Trio's send_eof holds the stream over a checkpoint
+        await trio.sleep(1)
+        await real(self)
+
+    monkeypatch.setattr(trio.SocketStream, "send_eof", slow_send_eof)
+    out = run(ECHO_CLIENT + '''
+let eof = async.spawn(fun () await c.send_eof() end)
+await async.sleep(0.5)
+try
+    await c.send("x")
+catch e: IOErr
+    puts(e.message().replace(listener.port().str(), "PORT"))
+end
+await eof
+puts(await c.recv_line())
+''')
+    assert out == ("Cannot send on tcp 127.0.0.1:PORT: another task is already sending on this "
+                   "stream (use one task for it, or an async.Lock)\nnil\n")
 
 
 def test_send_takes_bytes_or_str():

@@ -39,3 +39,11 @@ def test_errors_name_the_path(tmp_path, monkeypatch):
     assert err.splitlines()[0] == "-c:2:1: IOErr: Cannot list 'nope': No such file or directory"
     _, err, _ = run('use "std/os"\nos.getenv(1)\n')
     assert err.splitlines()[0] == "-c:2:1: TypeErr: An environment variable name must be a Str"
+
+
+def test_setenv_with_a_name_the_os_refuses():
+    for name in ("", "A=B"):
+        _, err, status = run(f'use "std/os"\nos.setenv("{name}", "x")\n')
+        assert (status, err.splitlines()[0]) == (
+            1, f"-c:2:1: ValueErr: Invalid environment variable name '{name}': it must not be "
+               "empty or contain '='")

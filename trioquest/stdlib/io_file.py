@@ -7,15 +7,18 @@ pending, at ``flush()`` and at ``close()``); each call is at most one hop
 
 A cancelled call on a File returns at once and closes the File: the thread
 finishes its job (data it read is dropped, a write it started is completed),
-writes the pending text, and closes the file.
+writes the pending text, and closes the file.  A call served from the buffers
+is cancelled before it takes or adds anything, and the File stays open.
 """
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import io as pyio
 import os
 import threading
+import weakref
 
 import trio
 
@@ -28,7 +31,10 @@ from .io_ import _io_error
 from .thread_hop import detach, hop
 
 CHUNK = 65536           # read-ahead for lines, and pending writes before a hop
+READ_CAP = 1 << 24      # the most one raw read asks for (read(n) with a huge n)
 BUFFERED_YIELD = 64     # a File call served from its buffers yields every this many
+
+_OPEN = weakref.WeakSet()   # every File made (those still open are closed at exit)
 
 
 class File(AClosing, UntilNil):
@@ -42,7 +48,8 @@ class File(AClosing, UntilNil):
 
     _q_name = "File"
     __slots__ = ("_f", "_path", "_mode", "_text", "_empty", "_nl", "_dec", "_rbuf", "_rpos",
-                 "_eof", "_ticks", "_failed", "_wbuf", "_wlen", "_closed", "_busy", "_lock", "_in_thread", "_doomed")
+                 "_eof", "_ticks", "_failed", "_wbuf", "_wlen", "_closed", "_busy", "_lock", "_in_thread", "_doomed",
+                 "__weakref__")
 
     def __init__(self, f, path: str, mode: str) -> None:
         self._f = f                 # binary
@@ -64,6 +71,7 @@ class File(AClosing, UntilNil):
         self._lock = threading.Lock()
         self._in_thread = False     # a job of this file is in (or queued for) a thread
         self._doomed = False        # closed while a job was in a thread: it closes
+        _OPEN.add(self)
 
     # -- plumbing --
 
@@ -154,7 +162,7 @@ class File(AClosing, UntilNil):
             return (raw if dec is None else dec.decode(raw, final=True)), True
         parts, got = [], 0
         while True:
-            raw = f.read1(max(CHUNK, need - got))
+            raw = f.read1(min(max(CHUNK, need - got), READ_CAP))
             eof = not raw
             piece = raw if dec is None else dec.decode(raw, final=eof)
             parts.append(piece)
@@ -243,10 +251,9 @@ class File(AClosing, UntilNil):
         A last line without a newline is returned as it is."""
         self._enter("readline", "read")
         try:
-            line = self._line()
-            if line is not None:
-                await self._from_buffer()
-                return line
+            if self._rbuf.find(self._nl, self._rpos) >= 0:
+                await self._from_buffer()   # cancelled here, the line stays buffered
+                return self._line()
             if self._eof:
                 await self._from_buffer()
             else:
@@ -292,14 +299,20 @@ class File(AClosing, UntilNil):
                           f"got {type_name(data)}")
         self._enter("write", "write")
         try:
+            if self._wlen + len(data) < CHUNK:
+                await self._from_buffer()   # cancelled here, nothing was written
+                if self._closed:            # by another task meanwhile (its thread has
+                    # written what was pending): this text would be lost
+                    raise IOErr(f"Cannot {self._action('write')} '{self._path}': the file "
+                                "is closed")
+                self._wbuf.append(data)
+                self._wlen += len(data)
+                return count
             self._wbuf.append(data)
             self._wlen += len(data)
-            if self._wlen >= CHUNK:
-                f = self._f
-                await self._run("write", lambda: f.write(self._take_pending()))
-                self._ticks = 0
-            else:
-                await self._from_buffer()
+            f = self._f
+            await self._run("write", lambda: f.write(self._take_pending()))
+            self._ticks = 0
             return count
         finally:
             self._busy = None
@@ -352,6 +365,9 @@ class File(AClosing, UntilNil):
         return self._closed
 
     def __del__(self) -> None:
+        self._dropped()
+
+    def _dropped(self) -> None:
         """Dropped without close(): the pending writes still reach the file."""
         if not self._closed:
             self._closed = True
@@ -366,6 +382,17 @@ class File(AClosing, UntilNil):
 
     def _q_str(self) -> str:
         return f"<File '{self._path}' {self._mode}{' closed' if self._closed else ''}>"
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    """Files still open when the program ends (held by a global, or by the
+    error that ended it) write their pending text and close now, in threads
+    that thread_hop's exit wait waits for: their ``__del__`` would come after
+    that wait, and its thread would die with the process.  (Registered after
+    thread_hop's, so this runs first.)"""
+    for f in list(_OPEN):
+        f._dropped()
 
 
 def _text_decoder():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import IOErr, TypeErr
+from ..errors import IOErr, TypeErr, ValueErr
 from ..eval.values.modules import QModule
 from .io_ import _io_error, _path
 
@@ -28,7 +28,10 @@ def getenv(name, default=None):
 def setenv(name, value) -> None:
     if value.__class__ is not str:
         raise TypeErr("os.setenv() expects a Str value")
-    os.environ[_name(name)] = value
+    if not _name(name) or "=" in name:
+        raise ValueErr(f"Invalid environment variable name '{name}': it must not be empty "
+                       "or contain '='")
+    os.environ[name] = value
 
 
 def unsetenv(name) -> None:

@@ -111,7 +111,7 @@ def listening_socket(host, port: int, backlog: int, *, ipv4_first: bool = False)
         if family == stdsocket.AF_INET6:
             sock.setsockopt(stdsocket.IPPROTO_IPV6, stdsocket.IPV6_V6ONLY, 1)
         sock.bind(addr)
-        sock.listen(backlog)
+        sock.listen(min(backlog, 65535))    # (the OS caps it lower anyway)
         sock.setblocking(False)
         return sock, sock.getsockname()
     except BaseException:

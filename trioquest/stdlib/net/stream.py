@@ -158,8 +158,8 @@ class Stream(Closing):
                     line, used = bytes(self._buf[:i]), i + 1
                     break
                 start = len(self._buf)
-                if start > max:
-                    raise self._too_long(max)
+                if start > max and not (start == max + 1 and self._buf.endswith(b"\r")):
+                    raise self._too_long(max)       # (a line of max bytes, and its "\r")
                 if not self._eof:
                     waited = True
                 if self._eof or not await self._fill("recv_line"):
@@ -169,10 +169,10 @@ class Stream(Closing):
                         return None
                     line, used = bytes(self._buf), len(self._buf)
                     break
-            if len(line) > max:
-                raise self._too_long(max)
             if line.endswith(b"\r"):
                 line = line[:-1]
+            if len(line) > max:
+                raise self._too_long(max)
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError:
@@ -195,10 +195,13 @@ class Stream(Closing):
             raise IOErr(f"Cannot send_eof on {self._label}: the stream is closed")
         if self._sending:
             raise self._busy("send_eof", "sending")
+        self._sending = True
         try:
             await self._stream.send_eof()
         except (trio.BrokenResourceError, trio.ClosedResourceError, OSError) as exc:
             raise self._fail("send_eof", exc) from None
+        finally:
+            self._sending = False
 
     def close(self) -> None:
         """Close at once (sync; ``await s.close()`` works too).  A task blocked
