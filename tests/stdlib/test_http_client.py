@@ -228,6 +228,11 @@ puts(await r.text())
 puts((await r.bytes()).len(), " ", (await r.bytes()).cls())
 let h = await http.get("URL/hello")
 puts(await h.text(), " ", await h.bytes())
+try
+    h.header("é")
+catch ValueErr as e
+    puts(e.message())
+end
 ''')
     body = ('{"id": 7, "name": "Ann", "tags": ["a", "b"], "score": 1.5, "admin": false, '
             '"boss": null, "big": 12345678901234567890}')
@@ -237,7 +242,8 @@ puts(await h.text(), " ", await h.bytes())
         "{content-length: 117, content-type: application/json, x-multi: 1, 2}\n"
         "{admin: false, big: 12345678901234567890, boss: nil, id: 7, name: Ann, score: 1.5, "
         "tags: [a, b]} Int Float 12345678901234567891\n"
-        f"{body}\n117 Bytes\nhello b\"hello\"\n")
+        f"{body}\n117 Bytes\nhello b\"hello\"\n"
+        "Response.header() got an invalid header name 'é'\n")
 
 
 def test_status_404_is_not_an_error_unless_raise_for_status():
@@ -324,6 +330,17 @@ puts(await (await http.request("POST", u, json: [1])).text())
         "GET", "DELETE", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "POST"]
 
 
+def test_request_accepts_any_rfc_9110_token_as_method():
+    server = serve()
+    out = run(server, PRELUDE + '''
+let u = "URL/echo"
+puts(await (await http.request("M-SEARCH", u)).text())
+puts(await (await http.request("x.y_z!~", u)).text())
+''')
+    assert out == "M-SEARCH /echo \nX.Y_Z!~ /echo \n"
+    assert [r.method for r in server.requests] == ["M-SEARCH", "X.Y_Z!~"]
+
+
 def test_headers_and_params_arrive_as_sent():
     server = serve()
     run(server, PRELUDE + '''
@@ -387,7 +404,13 @@ await http.post(u)
      'ValueErr: http.request() expects a method name such as "GET", got \'GET /\''),
     ('http.post(u, json: fun () 1 end)', "TypeErr: Cannot write a UserFun as JSON"),
     ('http.get(u, headers: {"bad name": "x"})',
-     "ValueErr: GET URL/echo: invalid request (illegal header name b'bad name')"),
+     "ValueErr: http.get(headers:) has an invalid header name 'bad name'"),
+    ('http.post(u, headers: {"é": "x"})',
+     "ValueErr: http.post(headers:) has an invalid header name 'é'"),
+    ('http.request("é", u)',
+     'ValueErr: http.request() expects a method name such as "GET", got \'é\''),
+    ('http.request("", u)',
+     'ValueErr: http.request() expects a method name such as "GET", got \'\''),
 ])
 def test_argument_errors(call, message):
     assert first_line(serve(), PRELUDE + f'let u = "URL/echo"\n\nawait {call}\n') == \
@@ -500,6 +523,11 @@ def test_client_argument_errors():
     assert first_line(serve(), PRELUDE + '\nhttp.client(timeout: "5")\n') == \
         ("prog.q:4:1: TypeErr: http.client(timeout:) expects a number of seconds > 0 or nil, "
          "got Str")
+    assert first_line(serve(), PRELUDE + '\nhttp.client(headers: {"é": 1})\n') == \
+        "prog.q:4:1: ValueErr: http.client(headers:) has an invalid header name 'é'"
+    assert first_line(serve(), PRELUDE + '\nhttp.client(base_url: "http://xn--/")\n') == \
+        ("prog.q:4:1: ValueErr: Invalid URL 'http://xn--/': malformed A-label, "
+         "no Punycode eligible content found")
     assert first_line(serve(), PRELUDE + '\nhttp.client(retries: 3)\n') == \
         "prog.q:4:1: ArgErr: http.client() got an unexpected keyword argument 'retries'"
 
@@ -582,6 +610,24 @@ puts(await (await c.get("URL/hello")).text())
                    f"GET {server.url}/slow-body: body not received within 3 seconds at 7.5\n"
                    "hello\n")
     assert server.closed == [("/slow", 1.5), ("/slow", 4.5), ("/slow-body", 7.5)]
+
+
+def test_a_timeout_too_big_for_a_float_is_no_limit():
+    server = serve()
+    out = run(server, PRELUDE + '''
+try
+    await async.timeout(http.get("URL/slow", timeout: 10 ** 400), 100)
+catch async.TimeoutError as e
+    puts("request: ", async.now())
+end
+let c = http.client(timeout: 10 ** 400)
+try
+    await async.timeout(c.get("URL/slow"), 100)
+catch async.TimeoutError as e
+    puts("client: ", async.now())
+end
+''')
+    assert out == "request: 100\nclient: 200\n"
 
 
 def test_timeout_uncaught_report():
@@ -781,6 +827,7 @@ end
     ("http://", "no host"),
     ("http://h:xx/", "invalid port: 'xx'"),
     ("http://127.0.0.1:99999/", "port 99999 is out of range"),
+    ("http://xn--/", "malformed A-label, no Punycode eligible content found"),
 ])
 def test_invalid_urls(url, reason):
     report = error_report(PRELUDE + f'let x = 1\n  await http.get("{url}")\n')

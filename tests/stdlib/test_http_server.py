@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import socket
+import struct
 import sys
 import textwrap
 
@@ -499,6 +500,35 @@ def test_400_431_505_and_expect_100_continue():
     }
 
 
+def test_content_length_with_transfer_encoding_is_refused_400_and_closed():
+    # RFC 9112 6.3: both framings in one request is a request-smuggling vector
+    got = {}
+
+    def one_shot(name, data):
+        async def client(port):
+            c = await Client.open(port)
+            await c.send(data)
+            got[name] = (await c.response(), await c.closed())
+        return client
+
+    smuggled = b"GET /smuggled HTTP/1.1\r\nHost: t\r\n\r\n"
+    chunked_first = one_shot("te, cl", b"POST /echo HTTP/1.1\r\nHost: t\r\n"
+                             b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+                             b"0\r\n\r\n" + smuggled)
+    length_first = one_shot("cl, te", b"POST /echo HTTP/1.1\r\nHost: t\r\n"
+                            b"Content-Length: 36\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            b"0\r\n\r\n" + smuggled)
+    out, interp = serving(serve_program('''
+    puts("handled ", request.method, " ", request.path)
+    if request.path == "/echo"
+        return {"body": await request.body()}
+    end'''), chunked_first, length_first)
+    assert got == {"te, cl": (refusal(400, "Bad Request"), True),
+                   "cl, te": (refusal(400, "Bad Request"), True)}
+    assert out == "handled GET /quit\nserved; closed: true\n"     # neither reached Quest
+    assert no_leaks(interp)
+
+
 def test_an_accepted_request_nobody_answers_gets_503_and_send_response_then_fails():
     got = []
 
@@ -576,6 +606,47 @@ def test_a_failing_handler_gives_500_and_its_error_is_reported_on_stderr(capsys)
         "TypeErr: The handler returned Nil: expected a response Dict {status, headers, body}\n"
         "http.server 127.0.0.1:PORT: the handler of GET /bad-key failed (answered 500)\n"
         "ValueErr: Unknown key 'bdy' in the response: expected status, headers and body\n")
+
+
+def test_a_handler_failing_after_no_500_could_be_sent_says_what_happened(capsys):
+    got = []
+
+    async def leaves(port):
+        c = await Client.open(port)
+        await c.send(b"GET /gone HTTP/1.1\r\nHost: t\r\n\r\n")
+        await trio.sleep(0.1)
+        c.stream.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+        await c.stream.aclose()         # a reset: the handler's send_response fails
+        await trio.sleep(1)
+
+    async def answered(port):
+        c = await Client.open(port)
+        got.append(await c.get("/after"))
+
+    out, interp = serving(serve_program('''
+    if request.path == "/gone"
+        await async.sleep(0.5)
+        await request.send_response({"body": "too late"})
+    elif request.path == "/after"
+        await request.send_response({"body": "sent"})
+        raise ValueErr.new("after the answer")
+    end'''), leaves, answered)
+    assert out == "served; closed: true\n"
+    assert got == [response(200, "OK", "sent")]
+    assert no_leaks(interp)
+    err = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", capsys.readouterr().err)
+    headlines = [line for line in err.splitlines() if not line.startswith(" ")]
+    assert sorted(headlines) == [
+        "Quest stack (innermost last):",
+        "Quest stack (innermost last):",
+        "http.server 127.0.0.1:PORT: the handler of GET /after failed "
+        "(after its response was sent)",
+        "http.server 127.0.0.1:PORT: the handler of GET /gone failed "
+        "(the connection was closed; no response was sent)",
+        "prog.q:11:9: ValueErr: after the answer",
+        "prog.q:8:9: IOErr: Cannot send the response to GET /gone: the connection was closed",
+    ]
 
 
 def test_on_error_receives_the_error_and_the_request(capsys):
@@ -1008,6 +1079,30 @@ def test_bad_arguments(call, message):
         end
     ''')
     assert out == message + "\n"
+
+
+def test_a_timeout_too_big_for_a_float_is_no_limit():
+    got = []
+
+    async def client(port):
+        c = await Client.open(port)
+        await trio.sleep(10 ** 6)           # no header_timeout: no 408
+        await c.send(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        start = trio.current_time()
+        got.append((await c.response(), trio.current_time() - start))
+
+    out, interp = serving('''
+        use "std/async"
+        use "std/http/server"
+        let big = 10 ** 400
+        let server = http.server(port: 0, header_timeout: big, handler_timeout: big)
+        let request = await server.accept()
+        await async.sleep(10 ** 7)          # no handler_timeout: no 503
+        await request.send_response({"body": "Hello, World!"})
+        server.close()
+    ''', client, quit_path=None)
+    assert got == [(OK_HELLO, 10 ** 7)]
+    assert no_leaks(interp)
 
 
 def test_address_forms_and_a_port_in_use():

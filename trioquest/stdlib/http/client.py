@@ -28,7 +28,7 @@ from ...nursery_bridge.diagnostics import describes
 from ...nursery_bridge.errors import AsyncTimeoutError
 from ...nursery_bridge.runner import current_bridge
 from ..handles import AClosing
-from .client_args import (UNSET, check_url, content, deadline, header_pairs, pairs, secs,
+from .client_args import (TOKEN, UNSET, check_url, content, deadline, header_pairs, pairs, secs,
                           seconds, url_arg)
 from .errors import ERRORS, failure, invalid_url, lower_first
 from .response import Response, cleanup_scope, close_quietly
@@ -259,7 +259,7 @@ def _any_method(call_prefix: str):
         if method.__class__ is not str:
             raise TypeErr(f"{call}() expects a method name such as \"GET\", "
                           f"got {type_name(method)}")
-        if not method.isalpha():
+        if not TOKEN.match(method):     # RFC 9110: a method is a token ("M-SEARCH")
             raise ValueErr(f"{call}() expects a method name such as \"GET\", got '{method}'")
         data, ctype = content(call, body, json, form)
         return await self._send(call, method.upper(), url, headers, params, timeout,

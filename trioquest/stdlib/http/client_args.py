@@ -9,17 +9,21 @@ ArgErr; each message names the call and the argument (``http.get(headers:)``).
 
 from __future__ import annotations
 
+import re
+import sys
 from urllib.parse import urlencode
 
 import httpx
 import trio
 
-from ...errors import ArgErr, TypeErr
+from ...errors import ArgErr, TypeErr, ValueErr
 from ...eval.values.forms import to_str, type_name
 from .. import json_
-from .errors import invalid_url
+from .errors import invalid_url, lower_first
 
 UNSET = object()            # "argument not given" (nil is a value for json:)
+MAX_FLOAT = int(sys.float_info.max)     # a timeout above it: no limit
+TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+\Z")     # RFC 9110 token (methods, header names)
 
 
 def _scalar(value, what: str) -> str:
@@ -50,13 +54,22 @@ def pairs(value, call: str, arg: str) -> list:
 
 
 def header_pairs(value, call: str) -> list:
-    return [(k, v.encode()) for k, v in pairs(value, call, "headers")]
+    result = []
+    for k, v in pairs(value, call, "headers"):
+        if not TOKEN.match(k):
+            raise ValueErr(f"{call}(headers:) has an invalid header name '{k}'")
+        result.append((k, v.encode()))
+    return result
 
 
 def seconds(value, call: str):
+    """Seconds > 0, or None (no limit): nil, and a number too big for a
+    Float (``10 ** 400``), which no deadline could reach anyway."""
     if value is None:
         return None
     if (value.__class__ is int or value.__class__ is float) and value > 0:
+        if value.__class__ is int and value > MAX_FLOAT:
+            return None
         return value
     raise TypeErr(f"{call}(timeout:) expects a number of seconds > 0 or nil, "
                   f"got {to_str(value) if value.__class__ in (int, float) else type_name(value)}")
@@ -86,13 +99,20 @@ def check_url(full: httpx.URL, given: str) -> None:
     if full.scheme not in ("http", "https"):
         reason = (f"the scheme must be http or https, not {full.scheme}" if full.scheme
                   else "it must start with http:// or https://")
-    elif not full.host:
+    elif not _host(full, given):
         reason = "no host"
     elif full.port is not None and not 0 < full.port < 65536:
         reason = f"port {full.port} is out of range"
     else:
         return
     raise invalid_url(given, reason)
+
+
+def _host(url: httpx.URL, given: str) -> str:
+    try:
+        return url.host
+    except UnicodeError as exc:      # an invalid IDNA name (http://xn--/)
+        raise invalid_url(given, lower_first(str(exc))) from None
 
 
 def url_arg(url, call: str, arg: str = "url") -> str:

@@ -154,12 +154,17 @@ class Connection:
             raw_headers = event.headers
             size = len(event.method) + len(event.target) + 12
             keep_alive = event.http_version == b"1.1"
+            framing = False     # both Content-Length and Transfer-Encoding (smuggling)
             for name, value in raw_headers:
                 size += len(name) + len(value) + 4
                 if name == b"connection" and b"close" in value.lower():
                     keep_alive = False
+                elif name == b"transfer-encoding":
+                    framing = any(n == b"content-length" for n, _ in raw_headers)
             if size > max_header:
                 return await self.refuse(431)
+            if framing:         # RFC 9112 6.3: a request with both is refused, then closed
+                return await self.refuse(400)
             if event.http_version != b"1.1" and event.http_version != b"1.0":
                 return await self.refuse(505)
             method = event.method.decode("ascii")

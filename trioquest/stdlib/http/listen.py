@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import socket
+import sys
 
 from ...errors import ArgErr, IOErr, TypeErr, ValueErr
 from ...eval.values.forms import to_str, type_name
@@ -23,6 +24,9 @@ DEFAULTS = {
     "idle_timeout": 60.0, "send_timeout": 30.0,
     "max_body": 1_048_576, "max_header": 16_384, "max_connections": 1000,
 }
+
+
+MAX_FLOAT = int(sys.float_info.max)
 
 
 class Settings:
@@ -40,6 +44,8 @@ def _timeout(name: str, value) -> float:
                       f"got {type_name(value)}")
     if not value > 0:
         raise ValueErr(f"http.server({name}:) must be more than 0 seconds, got {to_str(value)}")
+    if value.__class__ is int and value > MAX_FLOAT:
+        return math.inf     # too big for a Float (10 ** 400): no deadline could reach it
     return float(value)
 
 

@@ -271,19 +271,26 @@ async def _failed(server, exc, request, on_error) -> None:
     from ...eval.values.exceptions import to_quest_error
 
     err = to_quest_error(exc)
-    headline = (f"{server._label}: the handler of {request.method} {request.target} failed "
-                "(answered 500)")
-    if request._state is TAKEN:
+    failed = f"{server._label}: the handler of {request.method} {request.target} failed"
+    state = request._state
+    if state is TAKEN:
         request._state = SENDING
         conn = request._conn
         ok = False
         try:
             ok = await conn.send_status(500)
         except BaseException:   # cancelled while writing the 500: still report the error
-            _report(headline, err)
+            _report(f"{failed} (writing the 500 was cancelled)", err)
             raise
         finally:
             conn.answered(request, SENT if ok else FAILED)
+        headline = f"{failed} ({'answered 500' if ok else _NOT_SENT})"
+    elif state is SENT or state is SENDING:
+        headline = f"{failed} (after its response was sent)"
+    elif state is EXPIRED:
+        headline = f"{failed} (the server had answered 503)"
+    else:                       # FAILED (its own send_response), DEAD
+        headline = f"{failed} ({_NOT_SENT})"
     if on_error is not None:
         try:
             value = on_error(err, request)
@@ -293,6 +300,9 @@ async def _failed(server, exc, request, on_error) -> None:
         except Exception as inner:  # noqa: BLE001 - reported below, with the first
             _report(f"{server._label}: on_error failed", to_quest_error(inner))
     _report(headline, err)
+
+
+_NOT_SENT = "the connection was closed; no response was sent"
 
 
 def _report(headline: str, err) -> None:

@@ -23,7 +23,7 @@ from ...eval.values.methods import register
 from ...nursery_bridge.diagnostics import describes
 from ...nursery_bridge.errors import AsyncTimeoutError
 from .. import json_
-from .client_args import deadline, secs
+from .client_args import TOKEN, deadline, secs
 from .errors import HttpError, failure
 
 CLEANUP_SECONDS = 1.0       # deadline of a shielded close after cancellation / at run end
@@ -168,6 +168,8 @@ class Response:
     def header(self, name):
         if name.__class__ is not str:
             raise TypeErr(f"Response.header() expects a Str name, got {type_name(name)}")
+        if not TOKEN.match(name):
+            raise ValueErr(f"Response.header() got an invalid header name '{name}'")
         return self._r.headers.get(name)
 
     def _q_str(self) -> str:
