@@ -286,6 +286,41 @@ end
     assert len(lines) == 5
 
 
+def test_an_invalid_host_name_is_worded_like_an_unknown_host():
+    # Python's IDNA codec refuses these before the resolver sees them: the
+    # error is net's own (ConnectionError / IOErr, as for an unknown host)
+    # and names the host, not "encoding with 'idna' codec failed".
+    long, label = "a" * 300, "b" * 64 + ".com"
+    out = run(PRELUDE + f'''
+for h in ["{long}", "{label}"]
+    try
+        await net.connect(h, 80)
+    catch e: net.ConnectionError
+        puts(e)
+    end
+    try
+        net.listen(h, 0)
+    catch e: IOErr
+        puts(e)
+    end
+end
+''')
+    assert out.splitlines() == [
+        f"ConnectionError: Cannot connect to {long}:80: Invalid host name (label too long)",
+        f"IOErr: Cannot listen on {long}:0: Invalid host name (label too long)",
+        f"ConnectionError: Cannot connect to {label}:80: "
+        "Invalid host name (label empty or too long)",
+        f"IOErr: Cannot listen on {label}:0: Invalid host name (label empty or too long)",
+    ]
+
+
+def test_an_empty_host_listens_on_every_interface():
+    assert run(PRELUDE + '''
+let l = net.listen("")
+puts(l.host() == "0.0.0.0" or l.host() == "::", " ", l.port() > 0)
+l.close()
+''') == "true true\n"
+
 
 def test_a_backlog_beyond_the_os_limit_is_capped():
     assert run(PRELUDE + '''
@@ -327,7 +362,7 @@ end
 
 def test_connect_argument_errors():
     out = run(PRELUDE + '''
-for args in [[1, 2], ["127.0.0.1", "80"], ["127.0.0.1", -1]]
+for args in [[1, 2], ["127.0.0.1", "80"], ["127.0.0.1", -1], ["", 80]]
     try
         net.connect(*args)
     catch e
@@ -343,6 +378,8 @@ end
     assert out == ("TypeErr: net.connect(host, port) expects a Str host, got Int\n"
                    "TypeErr: net.connect(host, port) expects an Int port, got Str\n"
                    "ValueErr: Invalid port -1: use 0 to 65535\n"
+                   'ValueErr: net.connect(host, port) expects a non-empty host: write '
+                   '"127.0.0.1" (or "localhost") for this machine\n'
                    "ArgErr\n")
 
 

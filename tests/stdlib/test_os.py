@@ -47,3 +47,13 @@ def test_setenv_with_a_name_the_os_refuses():
         assert (status, err.splitlines()[0]) == (
             1, f"-c:2:1: ValueErr: Invalid environment variable name '{name}': it must not be "
                "empty or contain '='")
+
+
+def test_getcwd_in_a_removed_directory(tmp_path, monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    _, err, status = run('use "std/os"\nos.getcwd()\n')
+    assert (status, err.splitlines()[0]) == (
+        1, "-c:2:1: IOErr: Cannot get the current directory: No such file or directory")

@@ -56,6 +56,13 @@ def listdir(p) -> list:
     return sorted(_on_path("list", os.listdir)(p))
 
 
+def getcwd() -> str:
+    try:
+        return os.getcwd()
+    except OSError as e:    # the directory was removed under us
+        raise IOErr(f"Cannot get the current directory: {e.strerror or e}") from None
+
+
 def rename(a, b) -> None:
     src, dst = _path(a), _path(b)
     try:
@@ -68,7 +75,7 @@ def make_module(interpreter) -> QModule:
     module = QModule("os", "The environment, the working directory and directories.")
     members = {
         "getenv": getenv, "setenv": setenv, "unsetenv": unsetenv, "environ": environ,
-        "getcwd": os.getcwd, "chdir": _on_path("change to", os.chdir),
+        "getcwd": getcwd, "chdir": _on_path("change to", os.chdir),
         "listdir": listdir, "mkdir": _on_path("create", os.mkdir),
         "makedirs": _on_path("create", lambda p: os.makedirs(p, exist_ok=True)),
         "rmdir": _on_path("remove", os.rmdir), "rename": rename,

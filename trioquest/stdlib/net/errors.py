@@ -38,6 +38,15 @@ def reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def host_reason(exc: UnicodeError) -> str:
+    """Why a host name cannot be looked up at all (too long, a label over 63
+    characters, an empty label): Python's IDNA codec refuses it before the
+    resolver sees it.  Worded like an unknown host: ``Invalid host name
+    (label too long)``."""
+    inner = exc.__cause__ if isinstance(exc.__cause__, UnicodeError) else exc
+    return f"Invalid host name ({inner})"
+
+
 def address(addr) -> dict:
     """``{host, port}`` of a socket address (IPv4 or IPv6)."""
     host, port = addr[0], addr[1]

@@ -13,7 +13,7 @@ from ...errors import IOErr, TypeErr, ValueErr
 from ...eval.values.methods import register
 from ...nursery_bridge.diagnostics import describes
 from ..handles import Closing
-from .errors import address, check_host_port, label, reason
+from .errors import address, check_host_port, host_reason, label, reason
 from .stream import Stream
 
 
@@ -121,7 +121,9 @@ def listening_socket(host, port: int, backlog: int, *, ipv4_first: bool = False)
 
 def listen(host="127.0.0.1", port=0, *, backlog=128) -> Listener:
     """``net.listen(host, port)``: bind and listen now (port 0: any free
-    port, see ``listener.port()``); the host defaults to 127.0.0.1."""
+    port, see ``listener.port()``); the host defaults to 127.0.0.1, and an
+    empty host is every interface (the system's first wildcard address,
+    0.0.0.0 here).  An unknown or invalid host name is an IOErr."""
     if host.__class__ is int and port == 0:
         raise TypeErr(f"net.listen(host, port) expects a Str host, got Int: to listen on "
                       f"port {host} of 127.0.0.1, write net.listen(port: {host})")
@@ -135,4 +137,7 @@ def listen(host="127.0.0.1", port=0, *, backlog=128) -> Listener:
         if exc.errno == errno.EADDRINUSE:
             why += " (another program, or another listener, has this port)"
         raise IOErr(f"Cannot listen on {label({'host': host, 'port': port})}: {why}") from None
+    except UnicodeError as exc:     # a name no resolver can take: like an unknown host
+        raise IOErr(f"Cannot listen on {label({'host': host, 'port': port})}: "
+                    f"{host_reason(exc)}") from None
     return Listener(trio.SocketListener(trio.socket.from_stdlib_socket(sock)), address(bound))

@@ -15,7 +15,7 @@ from ...eval.values.forms import type_name
 from ...eval.values.methods import register
 from ...nursery_bridge.diagnostics import describes
 from ..handles import Closing, Opening
-from .errors import NetConnectionError, address, check_host_port, label, reason
+from .errors import NetConnectionError, address, check_host_port, host_reason, label, reason
 
 RECV_DEFAULT = 65536        # recv() with no size, and the chunk recv_line reads
 RECV_CAP = 1 << 20          # recv(max) reads at most this much at once
@@ -242,16 +242,18 @@ def _sending(frame, now):
 
 
 async def _connect(host: str, port: int) -> Stream:
+    target = label({"host": host, "port": port})
     try:
         stream = await trio.open_tcp_stream(host, port)
     except OSError as exc:
-        raise NetConnectionError(f"Cannot connect to {label({'host': host, 'port': port})}: "
-                                 f"{reason(exc)}") from None
+        raise NetConnectionError(f"Cannot connect to {target}: {reason(exc)}") from None
+    except UnicodeError as exc:     # a name no resolver can take: like an unknown host
+        raise NetConnectionError(f"Cannot connect to {target}: {host_reason(exc)}") from None
     try:
         return Stream(stream)
     except OSError as exc:   # reset between connect and getpeername
         stream.socket.close()
-        raise NetConnectionError(f"Cannot connect to {host}:{port}: {reason(exc)}") from None
+        raise NetConnectionError(f"Cannot connect to {target}: {reason(exc)}") from None
 
 
 _connect.__qualname__ = "net.connect"
@@ -267,8 +269,13 @@ class Connecting(Opening):
 
 def connect(host, port) -> Connecting:
     """``await net.connect(host, port)``: a Stream; net.ConnectionError if
-    the connection is refused or the host unknown."""
+    the connection is refused or the host unknown (or not a valid name).
+    An empty host is a ValueErr: ``net.listen("")`` means every interface,
+    but there is no such thing to connect to."""
     check_host_port("net.connect", host, port)
+    if not host:
+        raise ValueErr('net.connect(host, port) expects a non-empty host: write '
+                       '"127.0.0.1" (or "localhost") for this machine')
     target = label({"host": host, "port": port})
     return Connecting(_connect(host, port), f"net.connect({host}, {port})",
                       f"connect to {target}")
