@@ -404,3 +404,185 @@ def test_a_cancelled_close_stops_the_statement_in_flight_and_closes(backend):
     assert sorted(out.splitlines()) == [
         "close timed out", "query: the connection to URL was closed during the statement",
         "true"]
+
+
+def test_two_tasks_transactions_on_one_connection_take_turns(backend):
+    # a, b and c share one connection; each opens its own transaction.  b and c
+    # start while a's is open: each waits until the one before it ends (b and
+    # c in either order: Trio picks), so a's COMMIT commits only a's rows, b's
+    # ROLLBACK undoes only b's, c's commit is c's.
+    out = backend.run(backend.sql('''
+        use "std/async"
+        use "std/db/{DB}"
+        let db = await {DB}.connect("{URL}")
+        await db.execute("CREATE TABLE t (who TEXT, step INTEGER)")
+        let log = []
+        let began = async.Event()
+        async fun work(who, fail)
+            try
+                async with db.transaction()
+                    log.push(who .. " begin")
+                    await db.execute("INSERT INTO t VALUES ($1, 1)", [who])
+                    began.set()
+                    await async.sleep(0.05)
+                    await db.execute("INSERT INTO t VALUES ($1, 2)", [who])
+                    log.push(who .. " sees " .. (await db.fetch_value("SELECT count(*) FROM t WHERE who = $1", [who])).str())
+                    if fail
+                        raise ValueErr.new("no")
+                    end
+                end
+                log.push(who .. " committed")
+            catch e: ValueErr
+                log.push(who .. " rolled back")
+            end
+        end
+        let a = async.spawn(fun () work("a", false) end)
+        await async.timeout(began.wait(), 10)
+        let b = async.spawn(fun () work("b", true) end)
+        let c = async.spawn(fun () work("c", false) end)
+        await async.join_all([a, b, c])
+        for line in log
+            puts(line)
+        end
+        puts(await db.fetch_all("SELECT who, step FROM t ORDER BY who, step"))
+        await db.close()
+    '''))
+    lines = out.splitlines()
+    turns = [lines[0:3], lines[3:6], lines[6:9]]
+    assert turns[0] == ["a begin", "a sees 2", "a committed"]
+    assert sorted(turns[1:]) == [["b begin", "b sees 2", "b rolled back"],
+                                 ["c begin", "c sees 2", "c committed"]]
+    assert lines[9:] == [
+        "[{step: 1, who: a}, {step: 2, who: a}, {step: 1, who: c}, {step: 2, who: c}]"]
+
+
+def test_a_statement_of_another_task_waits_for_the_transaction_to_end(backend):
+    # p's INSERT, sent while a's transaction is open, runs after a's COMMIT
+    # (round 1) or ROLLBACK (round 2): it is never part of a's transaction, so
+    # the ROLLBACK does not take it away.  q, cancelled while it waits, leaves
+    # nothing: its INSERT never runs and the connection goes on.
+    out = backend.run(backend.sql('''
+        use "std/async"
+        use "std/db/{DB}"
+        let db = await {DB}.connect("{URL}")
+        let other = await {DB}.connect("{URL}")
+        await db.execute("CREATE TABLE t (who TEXT, round INTEGER)")
+        let log = []
+        async fun round(n, fail)
+            let began = async.Event()
+            let go_on = async.Event()
+            let a = async.spawn(fun ()
+                try
+                    async with db.transaction()
+                        await db.execute("INSERT INTO t VALUES ('a', $1)", [n])
+                        began.set()
+                        await async.timeout(go_on.wait(), 10)
+                        log.push("a ends, others see " ..
+                                 (await other.fetch_value("SELECT count(*) FROM t WHERE round = $1", [n])).str())
+                        if fail
+                            raise ValueErr.new("no")
+                        end
+                    end
+                    log.push("a committed")
+                catch e: ValueErr
+                    log.push("a rolled back")
+                end
+            end)
+            await async.timeout(began.wait(), 10)
+            let p = async.spawn(fun ()
+                await db.execute("INSERT INTO t VALUES ('p', $1)", [n])
+                log.push("p inserted, others see " ..
+                         (await other.fetch_value("SELECT count(*) FROM t WHERE round = $1", [n])).str())
+            end)
+            try
+                await async.timeout(fun () await db.execute("INSERT INTO t VALUES ('q', $1)", [n]) end, 0.01)
+            catch async.TimeoutError
+                log.push("q timed out")
+            end
+            go_on.set()
+            await async.join_all([a, p])
+        end
+        await round(1, false)
+        await round(2, true)
+        for line in log
+            puts(line)
+        end
+        puts(await db.fetch_all("SELECT who, round FROM t ORDER BY round, who"))
+        await db.close()
+        await other.close()
+    '''))
+    assert out == ("q timed out\na ends, others see 0\na committed\np inserted, others see 2\n"
+                   "q timed out\na ends, others see 0\na rolled back\np inserted, others see 1\n"
+                   "[{round: 1, who: a}, {round: 1, who: p}, {round: 2, who: p}]\n")
+
+
+def test_a_task_spawned_inside_a_transaction_uses_it(backend):
+    # owner's transaction is used by its descendants: child (spawned inside
+    # it) and grandchild see the uncommitted rows, their writes (and child's
+    # savepoint) are rolled back with it.  sibling, a task that does not
+    # descend from owner, waits for the end: its row stays.
+    out = backend.run(backend.sql('''
+        use "std/async"
+        use "std/db/{DB}"
+        let db = await {DB}.connect("{URL}")
+        await db.execute("CREATE TABLE t (who TEXT)")
+        let began = async.Event()
+        let owner = async.spawn(fun ()
+            try
+                async with db.transaction()
+                    await db.execute("INSERT INTO t VALUES ('owner')")
+                    began.set()
+                    let child = async.spawn(fun ()
+                        await db.execute("INSERT INTO t VALUES ('child')")
+                        async with db.transaction()
+                            await db.execute("INSERT INTO t VALUES ('child savepoint')")
+                        end
+                        let grandchild = async.spawn(fun ()
+                            await db.execute("INSERT INTO t VALUES ('grandchild')")
+                            await db.fetch_value("SELECT count(*) FROM t")
+                        end)
+                        await grandchild
+                    end)
+                    puts("child sees ", await child)
+                    await async.sleep(0.05)
+                    raise ValueErr.new("undo")
+                end
+            catch e: ValueErr
+                puts("rolled back")
+            end
+        end)
+        await async.timeout(began.wait(), 10)
+        let sibling = async.spawn(fun ()
+            await db.execute("INSERT INTO t VALUES ('sibling')")
+            puts("sibling inserted")
+        end)
+        await async.join_all([owner, sibling])
+        puts(await db.fetch_all("SELECT who FROM t"))
+        await db.close()
+    '''))
+    assert out == "child sees 4\nrolled back\nsibling inserted\n[{who: sibling}]\n"
+
+
+def test_the_task_tree_says_a_task_waits_for_another_tasks_transaction(backend):
+    out, interp = backend.run_quest('''
+        use "std/async"
+        use "std/db/{DB}"
+        let db = await {DB}.connect("{URL}")
+        let began = async.Event()
+        async fun main()
+            async.spawn(fun () async with db.transaction() began.set() await async.sleep(50) end end)
+            await async.timeout(began.wait(), 10)
+            async.spawn(fun () await db.fetch_value("SELECT 1") end)
+            async.spawn(fun () async with db.transaction() end end)
+            await async.sleep(0.05)
+        end
+        await main()
+        puts("main done")
+    ''')
+    assert out == "main done\n"
+    waits = [leak.waiting_on for leak in interp.diagnostics.leaks]
+    owner = interp.diagnostics.leaks[0].task_id
+    assert waits[0].startswith("sleep, 49.")
+    assert waits[1:] == [
+        f"wait for the transaction of task {owner} on {backend.name} connection {backend.url}"
+        f" at prog.q:{line}" for line in (8, 9)]

@@ -9,8 +9,18 @@ cancellation, errors — is written once, here.
 
 Every operation of a connection holds the connection's `trio.Lock`, so two
 tasks sharing one connection (QEP-027 Example 6) take turns: the second waits,
-nothing interleaves on the wire.  A transaction belongs to the connection, not
-to a task: while it is open, every statement on that connection runs inside it.
+nothing interleaves on the wire.
+
+An open transaction belongs to the task that opened it and to its descendants
+(`Task.parent`; the main program, which has no Task, is the root: every task
+descends from it): those use the connection as outside a transaction (one
+operation at a time; a nested ``transaction()`` is a savepoint).  Any other
+task that uses the connection — a statement, its own ``transaction()``,
+``close()`` — waits until the transaction ends (COMMIT or ROLLBACK), then goes
+on, so one task's COMMIT or ROLLBACK never takes another task's statements
+with it.  The check is made holding the lock; a task that must wait lets the
+lock go and waits on the transaction's `trio.Event` (cancelling that wait
+leaves nothing behind).
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from ...eval.values.forms import type_name
 from ...eval.values.methods import register
 from ...eval.values.modules import QModule
 from ...nursery_bridge.diagnostics import describes
+from ...nursery_bridge.task import CURRENT_TASK
 from ..handles import AClosing
 
 EXECUTE, ONE, ALL, VALUE = range(4)
@@ -103,6 +114,9 @@ class Connection(AClosing):
         self._closed = False
         self._depth = 0          # open transaction() blocks (1: a transaction, 2+: savepoints)
         self._pool = None
+        self._tx = None          # the open outermost Transaction, or None
+        self._tx_owner = None    # the Task that opened it (None: the main program)
+        self._tx_ended = None    # a trio.Event, set when it ends
 
     # -- the backend's part ---------------------------------------------------------------
 
@@ -143,11 +157,14 @@ class Connection(AClosing):
         expect_str("the SQL", sql, self.backend)
         args = self._convert_params(params)
         holding = False   # read by the task tree (_querying)
-        async with self._lock:
+        await self._acquire()
+        try:
             holding = True
             if self._closed:
                 raise self._closed_error()
             return await self._run(mode, sql, args)
+        finally:
+            self._lock.release()
 
     def execute(self, sql, params=None):
         """Rows affected (Int; 0 for statements that affect none)."""
@@ -169,14 +186,15 @@ class Connection(AClosing):
         return Transaction(self)
 
     async def close(self) -> None:
-        """Close the connection after the operation in flight, if any (closing
-        itself is shielded).  Cancelled while it waits for that operation, it
-        stops the operation and closes at once.  Closing twice does nothing."""
+        """Close the connection after the operation in flight, if any, and
+        after another task's open transaction (closing itself is shielded).
+        Cancelled while it waits for either, it stops the operation in
+        flight and closes at once.  Closing twice does nothing."""
         if self._closed:
             await trio.lowlevel.checkpoint()
             return
         try:
-            await self._lock.acquire()
+            await self._acquire()
         except BaseException:
             await self._abandon()
             raise
@@ -190,6 +208,51 @@ class Connection(AClosing):
 
     def is_closed(self) -> bool:
         return self._closed
+
+    # -- who may use the connection --------------------------------------------------------------
+
+    def _may_use(self) -> bool:
+        """No transaction is open, or the current task opened it or descends
+        from the task that did."""
+        if self._tx is None:
+            return True
+        owner = self._tx_owner
+        if owner is None:        # the main program's: every task descends from it
+            return True
+        task = CURRENT_TASK.get()
+        while task is not None:
+            if task is owner:
+                return True
+            task = task.parent
+        return False
+
+    async def _acquire(self) -> None:
+        """Take the connection's lock, once no other task's transaction is
+        open on it (see the module docstring)."""
+        lock = self._lock
+        while True:
+            await lock.acquire()
+            if self._may_use():
+                return
+            ended = self._tx_ended
+            lock.release()
+            await self._wait_transaction(ended)
+
+    async def _wait_transaction(self, ended: trio.Event) -> None:
+        owner = self._tx_owner   # read by the task tree (_on_transaction)
+        await ended.wait()
+
+    def _begun(self, tx: Transaction) -> None:
+        """`tx` (outermost) is open: it belongs to the current task."""
+        self._tx, self._tx_owner, self._tx_ended = tx, CURRENT_TASK.get(), trio.Event()
+
+    def _ended(self, tx: Transaction) -> None:
+        """`tx` is over (committed, rolled back, or the connection closed):
+        the tasks waiting for it go on."""
+        if self._tx is tx:
+            ended = self._tx_ended
+            self._tx, self._tx_owner, self._tx_ended = None, None, None
+            ended.set()
 
     def _closed_error(self) -> DbConnectionError:
         return DbConnectionError(f"the connection to {self._shown} is closed")
@@ -275,6 +338,15 @@ def _querying(frame, now):
     return f"{getattr(conn, 'backend', 'db')} {verb}: {text}", []
 
 
+@describes(Connection._wait_transaction)
+def _on_transaction(frame, now):
+    conn = frame.f_locals.get("self")
+    owner = frame.f_locals.get("owner")
+    whose = "the main program" if owner is None else owner.describe()
+    return (f"wait for the transaction of {whose} on {getattr(conn, 'backend', 'db')} "
+            f"connection {getattr(conn, '_shown', '?')}"), []
+
+
 class Transaction:
     """``async with c.transaction()``: BEGIN ... COMMIT, or ROLLBACK when the
     block fails or is cancelled (shielded, with the backend's cleanup deadline).
@@ -291,7 +363,8 @@ class Transaction:
         conn = self._conn
         if self._level is not None:
             raise ArgErr("this transaction() block was already entered; call transaction() again")
-        async with conn._lock:
+        await conn._acquire()   # after another task's transaction, if one is open
+        try:
             if conn._closed:
                 raise conn._closed_error()
             level = conn._depth
@@ -303,10 +376,21 @@ class Transaction:
                     await conn._undo_begin()   # the BEGIN may have run: no __aexit__ follows
                 raise
             conn._depth = level + 1
+            if level == 0:
+                conn._begun(self)
+        finally:
+            conn._lock.release()
         self._level = level
         return conn
 
     async def __aexit__(self, exc_type, exc, tb) -> bool:
+        try:
+            return await self._end(exc_type)
+        finally:
+            if self._level == 0:
+                self._conn._ended(self)
+
+    async def _end(self, exc_type) -> bool:
         conn, level = self._conn, self._level
         conn._depth = level
         if exc_type is None:
