@@ -64,15 +64,15 @@ def pg_url(pg_server) -> str:
         admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def run_quest(source: str, **names):
+def run_quest(source: str, *, watch=None, **names):
     """(output, interpreter) of a Quest program run on Trio's real clock
     (databases are real I/O; under MockClock a deadline would jump while a
     query waits on a socket or a thread).  `{name}` in the source is
-    replaced by names[name]."""
+    replaced by names[name]; `watch` runs beside it (see run_async)."""
     source = textwrap.dedent(source).lstrip("\n")
     for key, value in names.items():
         source = source.replace("{" + key + "}", str(value))
-    return run_async(source, dedent=False, clock=None)
+    return run_async(source, dedent=False, clock=None, watch=watch)
 
 
 def quest(source: str, **names) -> str:

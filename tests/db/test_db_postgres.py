@@ -363,14 +363,12 @@ def test_a_cancelled_begin_leaves_no_transaction_open(pg_url):
     # Cancelled while BEGIN's answer is on its way: BEGIN ran on the server,
     # but the block was never entered.  The connection must not stay inside
     # that transaction (everything after would silently never commit).
-    from async_runner import run_async
-
     proxy = HoldingProxy(pg_url, b"BEGIN\x00")
-    out, _ = run_async('''
+    out = quest('''
         use "std/async"
         use "std/db/postgres"
-        let db = await postgres.connect("PROXY")
-        let watcher = await postgres.connect("URL")
+        let db = await postgres.connect("{PROXY}")
+        let watcher = await postgres.connect("{URL}")
         await db.execute("CREATE TABLE t (x int)")
         async fun work()
             async with db.transaction()
@@ -389,7 +387,7 @@ def test_a_cancelled_begin_leaves_no_transaction_open(pg_url):
         puts(await watcher.fetch_all("SELECT x FROM t"))
         await db.close()
         await watcher.close()
-    '''.replace("PROXY", proxy.url).replace("URL", pg_url), clock=None, watch=proxy)
+    ''', PROXY=proxy.url, URL=pg_url, watch=proxy)
     assert proxy.released_by_cancel
     assert out == "Timed out after 0.05 seconds\nfalse idle\n[{x: 2}]\n"
 
@@ -398,14 +396,12 @@ def test_a_cancelled_savepoint_release_keeps_the_outer_transaction(pg_url):
     # Cancelled while RELEASE SAVEPOINT's answer is on its way: the savepoint
     # is gone, so there is nothing to roll back to; the outer transaction
     # goes on (it used to be closed with the connection).
-    from async_runner import run_async
-
     proxy = HoldingProxy(pg_url, b"RELEASE SAVEPOINT trioquest_1\x00")
-    out, _ = run_async('''
+    out = quest('''
         use "std/async"
         use "std/db/postgres"
-        let db = await postgres.connect("PROXY")
-        let watcher = await postgres.connect("URL")
+        let db = await postgres.connect("{PROXY}")
+        let watcher = await postgres.connect("{URL}")
         await db.execute("CREATE TABLE t (x int)")
         async fun inner()
             async with db.transaction()
@@ -424,7 +420,7 @@ def test_a_cancelled_savepoint_release_keeps_the_outer_transaction(pg_url):
         puts(db.is_closed(), " ", await watcher.fetch_all("SELECT x FROM t ORDER BY x"))
         await db.close()
         await watcher.close()
-    '''.replace("PROXY", proxy.url).replace("URL", pg_url), clock=None, watch=proxy)
+    ''', PROXY=proxy.url, URL=pg_url, watch=proxy)
     assert proxy.released_by_cancel
     assert out == "Timed out after 0.05 seconds\nfalse [{x: 1}, {x: 2}, {x: 3}]\n"
 
