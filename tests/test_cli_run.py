@@ -193,8 +193,10 @@ end
                          "tasks (--leaks=report shows them)"]
 
 
-@pytest.mark.parametrize("in_task", [False, True], ids=["module", "task"])
-def test_a_reader_that_leaves_ends_the_program_quietly_with_141(tmp_path, in_task):
+@pytest.mark.parametrize("in_task, writer", [(False, "puts"), (True, "puts"),
+                                             (False, "sys.stdout.write")],
+                         ids=["module", "task", "sys.stdout"])
+def test_a_reader_that_leaves_ends_the_program_quietly_with_141(tmp_path, in_task, writer):
     body = '''let i = 0
 try
     while true
@@ -203,14 +205,16 @@ try
         await async.yield_now()
     end
 catch e
-    puts("caught " .. e.str())
+    io.write("caught.txt", e.str())
 ensure
     io.write("ensure.txt", "ran")
 end
 '''
     if in_task:
         body = "await async.spawn(fun ()\n" + body + "end)\n"
-    (tmp_path / "prog.q").write_text('use "std/async"\nuse "std/io"\n' + body)
+    if writer != "puts":
+        body = body.replace('puts("line " .. i.str())', f'{writer}("line " .. i.str() .. "\\n")')
+    (tmp_path / "prog.q").write_text('use "std/async"\nuse "std/io"\nuse "std/sys"\n' + body)
     child = subprocess.Popen([sys.executable, "-m", "trioquest", "prog.q"], cwd=tmp_path,
                              text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert child.stdout.readline() == "line 0\n"
@@ -219,6 +223,7 @@ end
     assert child.wait(timeout=60) == 141
     assert err == ""
     assert (tmp_path / "ensure.txt").read_text() == "ran"
+    assert not (tmp_path / "caught.txt").exists()   # no catch sees it
 
 
 def test_a_std_coroutine_never_awaited_in_a_sync_program_gives_no_python_warning(tmp_path):

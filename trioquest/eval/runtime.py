@@ -396,18 +396,21 @@ def param_order(fname: str, problem: str):
 # -- output ----------------------------------------------------------------------
 
 
-def puts(*args) -> None:
+def write_output(stream, text: str) -> None:
+    """Write to standard output or error: a reader that left is OutputClosed
+    (the program ends quietly with 141), not an IOErr."""
     try:
-        sys.stdout.write("".join([a if a.__class__ is str else to_str(a) for a in args]) + "\n")
+        stream.write(text)
     except BrokenPipeError:
         raise E.OutputClosed() from None
+
+
+def puts(*args) -> None:
+    write_output(sys.stdout, "".join([a if a.__class__ is str else to_str(a) for a in args]) + "\n")
 
 
 def print_(*args) -> None:
-    try:
-        sys.stdout.write("".join([a if a.__class__ is str else to_str(a) for a in args]))
-    except BrokenPipeError:
-        raise E.OutputClosed() from None
+    write_output(sys.stdout, "".join([a if a.__class__ is str else to_str(a) for a in args]))
 
 
 def chr_(code) -> str:

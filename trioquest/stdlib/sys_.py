@@ -14,6 +14,7 @@ import sys
 
 from .. import __version__
 from ..errors import RuntimeErr, TypeErr
+from ..eval.runtime import write_output
 from ..eval.values.exceptions import QUEST_SOURCES, quest_name
 from ..eval.values.forms import to_str, type_name
 from ..eval.values.methods import register
@@ -33,7 +34,7 @@ class QStream:
 
     def write(self, text) -> int:
         text = to_str(text)
-        self.python_stream().write(text)
+        write_output(self.python_stream(), text)
         return len(text)
 
     def flush(self) -> None:
