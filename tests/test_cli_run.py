@@ -186,10 +186,12 @@ end
     assert child.returncode == 130
     assert sorted(out.splitlines()) == ["main ensure ran", "worker ensure ran"]
     lines = err.splitlines()
-    assert lines[:2] == ["tasks at the interrupt", "└── the module"]
-    assert lines[2].startswith('    └── task 1 "worker"  running  recv on channel (unbounded) '
+    assert lines[:3] == ["tasks at the interrupt",
+                         "├── main program  sleep, 100 s left at prog.q:13",
+                         "└── the module"]
+    assert lines[3].startswith('    └── task 1 "worker"  running  recv on channel (unbounded) '
                                'from prog.q:2 at prog.q:5  age ')
-    assert lines[3:] == ["trioquest: 1 task cancelled at scope exit; 1 channel with blocked "
+    assert lines[4:] == ["trioquest: 1 task cancelled at scope exit; 1 channel with blocked "
                          "tasks (--leaks=report shows them)"]
 
 

@@ -20,6 +20,7 @@ def test_task_tree_snapshot():
     _, tree = snapshot_at(NESTED, 1)
     assert show(render.task_tree(tree)) == '''\
 tasks
+├── main program  sleep, 4 s left at prog.q:9
 ├── the module
 │   └── task 1 "top"  running  sleep, 2 s left at prog.q:11  age 1.0s  spawned at prog.q:11
 └── main() called at prog.q:12

@@ -27,7 +27,7 @@ EXIT_OK, EXIT_QUEST_ERROR, EXIT_USAGE, EXIT_LEAKS, EXIT_INTERNAL = 0, 1, 2, 3, 7
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 COMMANDS = ("check", "run", "test", "repl")
 LEAK_MODES = ("off", "summary", "report", "json", "error")
-VALUED_OPTIONS = ("--leaks",)   # options whose value may be the next argument
+VALUED_OPTIONS = ("--leaks", "--deadlock", "--failure-grace")   # value may be the next argument
 
 
 class UsageError(Exception):
@@ -107,7 +107,8 @@ def _run(args) -> int:
         return EXIT_OK
     status = run_reporting(lambda: interp.run_main(
         source, track_origins=args.leaks in ("report", "json", "error"),
-        tasks_at_exit=args.tasks_on_exit), debug=args.debug)
+        tasks_at_exit=args.tasks_on_exit, deadlock=args.deadlock == "on",
+        failure_grace=args.failure_grace), debug=args.debug)
     return report_diagnostics(interp.diagnostics, args, status)
 
 
@@ -200,6 +201,13 @@ def build_arg_parser() -> argparse.ArgumentParser:
                          "(the report, and exit status 3)")
     ap.add_argument("--tasks-on-exit", action="store_true",
                     help="print the task tree as it is when the program's top level ends")
+    ap.add_argument("--deadlock", choices=("on", "off"), default="on", metavar="on|off",
+                    help="detect deadlocks: when no task can ever run again, raise "
+                         "async.DeadlockError where the main program waits and print what "
+                         "every task waits on (default: on)")
+    ap.add_argument("--failure-grace", type=_seconds, default=0.5, metavar="SECONDS",
+                    help="report a failed task on stderr once it has stayed unobserved this "
+                         "long (default: 0.5; it is still raised when its scope ends)")
     ap.add_argument("-c", dest="code", metavar="CODE", help="run CODE as the program")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser(
@@ -236,6 +244,16 @@ def build_arg_parser() -> argparse.ArgumentParser:
                     "tasks keep running between prompts. :help lists the commands.")
     repl.set_defaults(handler=_repl)
     return ap
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
 
 
 def _repl(args) -> int:
@@ -289,6 +307,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _guarded(args) -> int:
+    from .nursery_bridge.reporting import use_reporter
+    from .reports import ConsoleReporter
+
+    previous = use_reporter(ConsoleReporter())
     try:
         return args.handler(args)
     except UsageError as e:
@@ -305,6 +327,8 @@ def _guarded(args) -> int:
         print(f"trioquest: internal error: {type(e).__name__}: {e} "
               "(please report it; --debug shows the traceback)", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        use_reporter(previous)
 
 
 def _silence_stdout() -> None:

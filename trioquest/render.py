@@ -57,6 +57,10 @@ def _seconds(s: float) -> str:
 def task_label(info) -> Text:
     """``task 3 "worker-1"  running  recv on ... at prog.q:9  age 1.0s  spawned at prog.q:4``"""
     text = Text()
+    if info.main:   # the main program: what it waits on, nothing else
+        text.append("main program", style="bold")
+        text.append(f"  {info.waiting_on or 'running'}", style="yellow")
+        return text
     text.append("task" if info.id is None else f"task {info.id}", style="bold")
     if info.name is not None:
         text.append(f' "{info.name}"', style="bold cyan")
@@ -88,8 +92,11 @@ def task_tree(scopes, title: str = "tasks") -> Tree:
             for inner in node.scopes:
                 add_scope(leaf, inner)
 
-    for scope in scopes:
-        add_scope(tree, scope)
+    for node in scopes:
+        if hasattr(node, "task"):       # the main program's own row
+            tree.add(task_label(node.task))
+        else:
+            add_scope(tree, node)
     return tree
 
 

@@ -168,7 +168,7 @@ class Session:
 
         words = text.split()
         if words == [":tasks"]:
-            self.console.print(render.task_tree(snapshot(self.bridge)))
+            self.console.print(render.task_tree(snapshot(self.bridge, main=False)))
         elif words == [":tasks", "live"]:
             await self.live_tasks()
         elif words == [":leaks"]:
@@ -198,13 +198,13 @@ class Session:
 
         self.console.print("(Enter stops)", style="dim")
         async with trio.open_nursery() as nursery:
-            with Live(render.task_tree(snapshot(self.bridge)), console=self.console,
+            with Live(render.task_tree(snapshot(self.bridge, main=False)), console=self.console,
                       auto_refresh=False) as live:
                 nursery.start_soon(wait_for_enter)
                 while not entered.is_set():
                     with trio.move_on_after(0.5):
                         await entered.wait()
-                    live.update(render.task_tree(snapshot(self.bridge)), refresh=True)
+                    live.update(render.task_tree(snapshot(self.bridge, main=False)), refresh=True)
 
     # -- Ctrl-C ----------------------------------------------------------------------------------
 

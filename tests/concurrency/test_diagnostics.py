@@ -42,7 +42,7 @@ def test_each_leak_says_what_the_task_was_waiting_on():
         Leak(4, None, Site("prog.q", 12), scope, 2.0,
              "select on channel (unbounded) from prog.q:4, channel (capacity 2) from prog.q:5"
              " at prog.q:12", by),
-        Leak(5, None, Site("prog.q", 13), scope, 2.0, "wait for an async.Event at prog.q:13", by),
+        Leak(5, None, Site("prog.q", 13), scope, 2.0, "Event.wait at prog.q:13", by),
         Leak(6, None, Site("prog.q", 14), scope, 2.0, "await task 5 at prog.q:14", by),
         Leak(7, None, Site("prog.q", 15), scope, 2.0,
              "for-in on channel (unbounded) from prog.q:4 at prog.q:15", by),
@@ -133,7 +133,10 @@ def test_the_task_tree_nests_scopes_and_tasks():
                   "sleep, 9 s left at prog.q:5", None)
     top = TaskInfo(1, "top", "running", Site("prog.q", 11), "the module", 1.0,
                    "sleep, 2 s left at prog.q:11", None)
+    main = TaskInfo(None, None, "running", None, "the module", 1.0,
+                    "sleep, 4 s left at prog.q:9", None, main=True)
     assert tree == (
+        TaskNode(main, ()),
         ScopeNode("the module", (TaskNode(top, ()),)),
         ScopeNode("main() called at prog.q:12", (
             TaskNode(w1, (ScopeNode("worker() defined at prog.q:3",
@@ -169,9 +172,9 @@ def test_leaks_waiting_on_sync_primitives():
         await main()
     ''')
     assert [leak.waiting_on for leak in interp.diagnostics.leaks] == [
-        "sleep, 48 s left at prog.q:6", "acquire an async.Lock at prog.q:7",
-        "acquire an async.Semaphore at prog.q:8", "sleep, 48 s left at prog.q:9",
-        "acquire an async.CapacityLimiter at prog.q:10"]
+        "sleep, 48 s left at prog.q:6", "acquire Lock held by task 1 at prog.q:7",
+        "acquire Semaphore at prog.q:8", "sleep, 48 s left at prog.q:9",
+        "acquire CapacityLimiter at prog.q:10"]
 
 
 def test_the_task_tree_also_sees_tasks_with_greenback_portals():
@@ -180,4 +183,4 @@ def test_the_task_tree_also_sees_tasks_with_greenback_portals():
     _, with_portals = snapshot_at(NESTED + "fun sync_helper() async.block_on(fun () 1 end) end\n", 1)
     _, plain = snapshot_at(NESTED, 1)
     assert with_portals == plain
-    assert len(plain[1].tasks[0].scopes[0].tasks) == 1
+    assert len(plain[2].tasks[0].scopes[0].tasks) == 1

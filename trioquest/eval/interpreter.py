@@ -95,9 +95,10 @@ class Interpreter:
         return result
 
     def run_main(self, source: Source, *, clock=None, watch=None,
-                 track_origins: bool = False, tasks_at_exit: bool = False) -> None:
+                 track_origins: bool = False, tasks_at_exit: bool = False, **options) -> None:
         """Run a program as the main script (errors propagate).  A program
-        using async features runs inside one ``trio.run``."""
+        using async features runs inside one ``trio.run``; `options` go to
+        `run_program` (deadlock=, failure_grace=, reporter=)."""
         module = QModule("__main__", path=source.filename)
         portals.reset()
         body, compiled = self.prepare(source, module)
@@ -110,7 +111,7 @@ class Interpreter:
             self.diagnostics = diagnostics
 
         run_program(lambda: body(module.__dict__), clock=clock, on_diagnostics=keep, watch=watch,
-                    track_origins=track_origins, tasks_at_exit=tasks_at_exit)
+                    track_origins=track_origins, tasks_at_exit=tasks_at_exit, **options)
 
 
 def format_uncaught(exc: BaseException) -> str:
@@ -123,6 +124,10 @@ def uncaught_lines(exc: BaseException) -> list[tuple[str, str]]:
     headline, stack, frame, source, caret (the renderer styles them)."""
     err = to_quest_error(exc)
     lines = [("headline", err.headline() if err.line else f"{err.type_name}: {err.reason}")]
+    reported = getattr(err, "_q_reported_by", None)
+    if reported is not None:   # shown whole when the task failed (nursery_bridge.failures)
+        lines.append(("stack", f"  (the failure of {reported}, reported above)"))
+        return lines
     inner = getattr(err, "errors", None)
     if inner:   # TaskGroupError, AllFailedError: each error, with its own place
         for i, e in enumerate(inner, 1):

@@ -37,6 +37,7 @@ from ..errors import TypeErr, ValueErr
 from ..eval.values.exceptions import QUEST_SOURCES
 from .diagnostics import BlockedChannel, describes
 from .errors import ChannelClosedError
+from .waits import in_memory
 
 
 class _Selector:
@@ -74,6 +75,7 @@ class Channel:
 
     # -- sending ----------------------------------------------------------------------
 
+    @in_memory()
     async def send(self, value) -> None:
         """Wait while full; a checkpoint.  Cancelled, it sends nothing."""
         if value is None:
@@ -124,6 +126,7 @@ class Channel:
 
     # -- receiving ----------------------------------------------------------------------
 
+    @in_memory()
     async def recv(self):
         """Wait for a value; nil once closed and drained.  A checkpoint."""
         try:
@@ -143,6 +146,7 @@ class Channel:
     def __aiter__(self):
         return self
 
+    @in_memory()
     async def __anext__(self):
         """``for x in chan``: `recv` until the channel is closed and drained."""
         try:
@@ -185,6 +189,7 @@ class TimeoutChannel:
             raise TypeErr("timeout_channel() expects a number of seconds")
         self.deadline = trio.current_time() + seconds
 
+    @in_memory()
     async def recv(self):
         await trio.sleep_until(self.deadline)
         return True
@@ -228,6 +233,7 @@ async def select(channels):
     return await _park(channels)
 
 
+@in_memory()
 async def _park(channels):
     """The slow path: wait until a sender, a close or the deadline wakes us."""
     deadline = math.inf

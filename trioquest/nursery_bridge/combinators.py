@@ -17,6 +17,7 @@ from .errors import AllFailedError, AsyncTimeoutError, CancelledError
 from .runner import start_task
 from .scope import CANCELLED, DONE, FAILED, FINISHED, Scope, opened
 from .task import Task, is_awaitable
+from .waits import in_memory
 
 
 def _inputs(items, scope: Scope, what: str) -> list[Task]:
@@ -43,6 +44,7 @@ async def _cancel_and_wait(tasks, by: str) -> None:
                 await t.wait_done()
 
 
+@in_memory()
 async def _wait_until(tasks, stop) -> None:
     """Wait until `stop(task)` is true for a finished task, or all finished."""
     event = trio.Event()

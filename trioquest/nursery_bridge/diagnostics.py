@@ -41,6 +41,7 @@ class TaskInfo:
     age: float              # seconds since it was spawned
     waiting_on: str | None  # e.g. "recv on channel (unbounded) from prog.q:3 at prog.q:9"
     cancelled_by: str | None
+    main: bool = False      # the main program's own row (it has no Task)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Diagnostics:
     blocked_channels: list[BlockedChannel] = field(default_factory=list)
     at_interrupt: tuple | None = None       # the task tree when Ctrl-C came
     at_exit: tuple | None = None            # the task tree when the main program ended
+    deadlocks: list = field(default_factory=list)   # the task tree at each deadlock found
 
     def anything(self) -> bool:
         return bool(self.leaks or self.unobserved or self.never_awaited or self.blocked_channels)
@@ -232,25 +234,30 @@ def describes(fn):
     return register
 
 
-def _frames(coro):
-    """The frames of a coroutine and of everything it awaits, outermost first."""
-    while coro is not None:
-        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-        if frame is not None:
-            yield frame
-        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+def quest_site(coro) -> Site | None:
+    """The innermost Quest line in a suspended coroutine's await chain."""
+    from .waits import frames
+
+    site = None
+    for frame in frames(coro):
+        if frame.f_code.co_filename in QUEST_SOURCES:
+            site = Site(frame.f_code.co_filename, frame.f_lineno)
+    return site
 
 
-def _waiting(task, now: float):
-    """(what `task` waits on in Quest terms, the channels it waits on)."""
-    if task.state == "pending":
-        return "not started yet", []
-    coro = task.coro
-    if coro is None or task.state != "running":
-        return None, []
+def wait_of(coro, now: float, running=None):
+    """(what a coroutine waits on in Quest terms, its Quest line, the
+    channels it waits on).  `running` is the innermost frame of code running
+    right now (a signal handler's), for a coroutine that is not suspended."""
+    from .waits import frames
+
+    if running is not None:
+        line = _innermost_quest(running)
+        if line is not None:
+            return "running", line, []
     quest_line = None
     found = None
-    for frame in _frames(coro):
+    for frame in frames(coro):
         code = frame.f_code
         if code.co_filename in QUEST_SOURCES:
             quest_line = Site(code.co_filename, frame.f_lineno)
@@ -258,37 +265,61 @@ def _waiting(task, now: float):
         if describer is not None:
             found = describer(frame, now)
     if found is None:
-        return (None if quest_line is None else f"running at {quest_line}"), []
-    text, channel = found
-    if quest_line is not None:
-        text = f"{text} at {quest_line}"
-    return text, channel
+        return (None if quest_line is None else "running"), quest_line, []
+    text, channels = found
+    return text, quest_line, channels
 
 
-def task_info(task, now: float) -> TaskInfo:
-    waiting, _ = _waiting(task, now)
+def _innermost_quest(frame) -> Site | None:
+    while frame is not None and frame.f_code.co_filename not in QUEST_SOURCES:
+        frame = frame.f_back
+    return None if frame is None else Site(frame.f_code.co_filename, frame.f_lineno)
+
+
+def _waiting(task, now: float, running=None):
+    """(what `task` waits on in Quest terms, the channels it waits on)."""
+    if task.state == "pending":
+        return "not started yet", []
+    coro = task.coro
+    if coro is None or task.state != "running":
+        return None, []
+    text, line, channels = wait_of(coro, now, running)
+    if text is not None and line is not None:
+        text = f"{text} at {line}"
+    return text, channels
+
+
+def task_info(task, now: float, running=None) -> TaskInfo:
+    waiting, _ = _waiting(task, now, running)
     return TaskInfo(task.id, task.name, task.state, site_of(task.site), task.scope.describe(),
                     now - task.started, waiting, task.cancelled_by)
 
 
+def main_info(bridge, now: float, running=None) -> TaskInfo | None:
+    """The main program as a row of the task tree (None once it has ended)."""
+    main = bridge.main
+    if main.coro is None or (running is None and getattr(main.coro, "cr_frame", None) is None):
+        return None
+    text, line, _ = wait_of(main.coro, now, running)
+    if text is not None and line is not None:
+        text = f"{text} at {line}"
+    return TaskInfo(None, None, "running", None, "the module", now - bridge.started, text,
+                    None, main=True)
+
+
 def live_tasks(bridge) -> list:
     """Every Quest task of the run that has not ended, in spawn order: those
-    in Trio tasks of their own, and those the starter has not started yet."""
-    import trio
-
+    in Trio tasks of their own, the one whose first step runs now, and those
+    the starter has not started yet."""
+    from .deadlock import all_trio_tasks, task_coroutine
     from .task import Task
 
     found = list(bridge.starter.queue)
-    stack = [trio.lowlevel.current_root_task()]
+    if bridge.starter.current is not None:
+        found.append(bridge.starter.current)
     main_code = Task.main.__code__
-    while stack:
-        trio_task = stack.pop()
-        for nursery in trio_task.child_nurseries:
-            stack.extend(nursery.child_tasks)
-        frame = getattr(trio_task.coro, "cr_frame", None)
-        if frame is not None and frame.f_code.co_name == "greenback_shim":
-            # a task with a greenback portal: its own coroutine is inside the shim
-            frame = getattr(frame.f_locals.get("orig_coro"), "cr_frame", None)
+    for trio_task in all_trio_tasks():
+        frame = getattr(task_coroutine(trio_task), "cr_frame", None)
         if frame is not None and frame.f_code is main_code:
             found.append(frame.f_locals["self"])
     found = [t for t in found if t.state in ("pending", "running")]
@@ -296,10 +327,16 @@ def live_tasks(bridge) -> list:
     return found
 
 
-def snapshot(bridge) -> tuple[ScopeNode, ...]:
-    """The task tree now: the scopes of the program's main task that own live
-    tasks, each task with the scopes it runs that own live tasks, and so on."""
+def snapshot(bridge, frame=None, *, main: bool = True) -> tuple:
+    """The task tree now: the main program's own row (unless `main` is
+    false), then the scopes of the main program that own live tasks, each
+    task with the scopes it runs that own live tasks, and so on.  `frame`
+    is the innermost frame of the code running now (when a signal handler
+    takes the snapshot): the running task's row shows its line."""
+    from .task import CURRENT_TASK
+
     now = bridge.now()
+    running = CURRENT_TASK.get() if frame is not None else None
     by_scope: dict = {}     # id(scope) -> (scope, [its live tasks])
     for t in live_tasks(bridge):
         by_scope.setdefault(id(t.scope), (t.scope, []))[1].append(t)
@@ -311,6 +348,13 @@ def snapshot(bridge) -> tuple[ScopeNode, ...]:
         return ScopeNode(scope.describe(), tuple(task_node(t) for t in by_scope[id(scope)][1]))
 
     def task_node(t) -> TaskNode:
-        return TaskNode(task_info(t, now), tuple(scope_node(s) for s in scopes_of.get(id(t), ())))
+        info = task_info(t, now, frame if t is running else None)
+        return TaskNode(info, tuple(scope_node(s) for s in scopes_of.get(id(t), ())))
 
-    return tuple(scope_node(s) for s in scopes_of.get(None, ()))
+    tree: list = []
+    if main:
+        info = main_info(bridge, now, frame if frame is not None and running is None else None)
+        if info is not None:
+            tree.append(TaskNode(info, ()))
+    tree.extend(scope_node(s) for s in scopes_of.get(None, ()))
+    return tuple(tree)

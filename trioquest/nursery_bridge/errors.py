@@ -23,6 +23,14 @@ class ChannelClosedError(QuestError):
     type_name = "ChannelClosedError"
 
 
+class DeadlockError(QuestError):
+    """Tasks wait for each other for ever: raised where the main program
+    waits when no task can run again, or in the task that closes a cycle
+    of waits (CONCURRENCY.md §8)."""
+
+    type_name = "DeadlockError"
+
+
 class _WithErrors(QuestError):
     def __init__(self, message: str, errors: list) -> None:
         super().__init__(message)
@@ -44,5 +52,5 @@ class AllFailedError(_WithErrors):
 ASYNC_ERRORS = {
     "TimeoutError": AsyncTimeoutError, "CancelledError": CancelledError,
     "ChannelClosedError": ChannelClosedError, "TaskGroupError": TaskGroupError,
-    "AllFailedError": AllFailedError,
+    "AllFailedError": AllFailedError, "DeadlockError": DeadlockError,
 }

@@ -20,9 +20,15 @@ import trio
 from ..errors import OutputClosed, RuntimeErr, TypeErr
 from ..eval.values.exceptions import QUEST_SOURCES
 from .checkin import checkin
+from .deadlock import Watchdog
 from .diagnostics import Diagnostics
+from .errors import DeadlockError
+from .failures import GRACE, WATCH, FailureWatch
 from .never_awaited import recording_never_awaited
 from .portals import PORTALS
+from .reporting import current_reporter
+from .wait_graph import MAIN, MainProgram
+from .waits import USER
 from .scope import COMPACT_AT, CURRENT_SCOPE, DONE, FAILED, Scope, opened
 from .starter import Starter, given
 from .task import CURRENT_TASK, Task, ensure_portal, is_awaitable
@@ -31,13 +37,53 @@ BRIDGE: contextvars.ContextVar = contextvars.ContextVar("trioquest_bridge", defa
 
 
 class Bridge:
-    def __init__(self) -> None:
+    def __init__(self, reporter=None, failure_grace: float | None = GRACE) -> None:
         self.nursery: trio.Nursery | None = None
         self.starter: Starter | None = None
         self.ids = itertools.count(1)
         self.diagnostics = Diagnostics()
         self.root = opened("module")
         self.now = trio.current_time
+        self.started = trio.current_time()
+        self.reporter = reporter or current_reporter()
+        self.failures = FailureWatch(self, failure_grace)
+        self.main = MainProgram()
+        self.main_trio_task = None
+
+    def deadlocked(self, parked) -> None:
+        """The watchdog found every task parked for good (`deadlock`): show
+        the task tree and raise DeadlockError where the main program waits;
+        if it does not wait in Quest code (it is ending, and tasks it
+        cancelled are stuck in their cleanup), in every task that waits."""
+        from .diagnostics import snapshot, wait_of
+
+        main = [p for p in parked if p[0] is self.main_trio_task and p[1] == USER]
+        targets = main or [p for p in parked if p[1] == USER]
+        targets = [p for p in targets if getattr(p[0], "_abort_func", None) is not None]
+        if not targets:
+            return
+        tree = snapshot(self)
+        self.diagnostics.deadlocks.append(tree)
+        if main:
+            what, _, _ = wait_of(self.main.coro, self.now())
+            message = ("every task is waiting and nothing can wake any of them "
+                       f"(the main program waits here: {what})")
+        else:
+            message = ("every task is waiting and nothing can wake any of them "
+                       "(while the program ends)")
+        self.reporter.deadlock(tree, message)
+        for trio_task, _, _ in targets:
+            _raise_in(trio_task, DeadlockError(message))
+
+
+def _raise_in(trio_task, error: BaseException) -> None:
+    """Raise `error` in a Trio task parked in a wait, as Trio delivers a
+    Ctrl-C to the main task: the wait's abort function tidies up (it leaves
+    the channel's or lock's queue), then the task resumes with the error."""
+    def raise_error():
+        raise error
+
+    trio_task._attempt_abort(raise_error)
 
 
 def current_bridge() -> Bridge:
@@ -169,7 +215,7 @@ async def run_scoped(fn, label: str = "block_on"):
 
 
 def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_origins=False,
-                tasks_at_exit=False):
+                tasks_at_exit=False, deadlock=True, failure_grace=GRACE, reporter=None):
     """Run a module body (sync, or returning a coroutine) inside ``trio.run``.
 
     `watch(bridge)`, if given, is an async function run beside the program
@@ -178,14 +224,25 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
     `track_origins` makes never-awaited awaitables report the line that made
     them (at a small cost for every coroutine).  `tasks_at_exit` keeps the
     task tree as it is when the body ends (``diagnostics.at_exit``); the tree
-    at a Ctrl-C is always kept (``diagnostics.at_interrupt``)."""
+    at a Ctrl-C is always kept (``diagnostics.at_interrupt``).  `deadlock`
+    turns the deadlock detector on; `failure_grace` is how long a failed
+    task may stay unobserved before `reporter` (default: the current one,
+    `reporting.use_reporter`) is told (None: never)."""
     async def main():
-        bridge = Bridge()
+        bridge = Bridge(reporter, failure_grace)
         BRIDGE.set(bridge)
+        WATCH.set(bridge.failures)
+        bridge.main_trio_task = trio.lowlevel.current_task()
+        bridge.main.coro = bridge.main_trio_task.coro
+        MAIN.set(bridge.main)
+        watchdog = Watchdog(bridge.deadlocked) if deadlock else None
         try:
             with _tree_at_interrupt(bridge):
                 return await _serve(bridge, body, watch, tasks_at_exit)
         finally:
+            if watchdog is not None:
+                watchdog.stop()
+            bridge.main.coro = None
             if on_diagnostics is not None:
                 on_diagnostics(bridge.diagnostics)
 
@@ -212,7 +269,7 @@ def _tree_at_interrupt(bridge):
             from .diagnostics import snapshot
 
             try:
-                bridge.diagnostics.at_interrupt = snapshot(bridge)
+                bridge.diagnostics.at_interrupt = snapshot(bridge, frame)
             except Exception:  # noqa: BLE001 - never let the report stop the interrupt
                 bridge.diagnostics.at_interrupt = ()
         trio_handler(signum, frame)
@@ -236,6 +293,7 @@ async def _serve(bridge, body, watch, tasks_at_exit):
         bridge.nursery = nursery
         bridge.starter = Starter(nursery)
         nursery.start_soon(bridge.starter.serve, name="trioquest.starter")
+        nursery.start_soon(bridge.failures.serve, name="trioquest.failures")
         if watch is not None:
             nursery.start_soon(watcher, name="trioquest.watch")
         if PORTALS[0]:
@@ -254,12 +312,13 @@ async def _serve(bridge, body, watch, tasks_at_exit):
             if tasks_at_exit:
                 from .diagnostics import snapshot
 
-                bridge.diagnostics.at_exit = snapshot(bridge)
+                bridge.diagnostics.at_exit = snapshot(bridge, main=False)
             try:
                 if root.children is not None:
                     await root.close()
             finally:
                 bridge.starter.stop()
+                bridge.failures.stop()
                 watching.cancel()
 
 

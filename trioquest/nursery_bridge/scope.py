@@ -25,6 +25,7 @@ import trio
 
 from .checkin import checkin
 from .errors import TaskGroupError
+from .waits import INTERNAL, in_memory
 
 CURRENT_SCOPE: contextvars.ContextVar = contextvars.ContextVar("quest_scope", default=None)
 
@@ -49,6 +50,7 @@ class Scope:
     propagate = False       # do its tasks' failures propagate at once (async.nursery)?
     compact_at = COMPACT_AT
 
+    @in_memory(INTERNAL)
     async def close(self) -> None:
         """End the scope: cancel running children, wait, raise the unobserved.
         Children spawned meanwhile (by unwinding ones) are closed too."""

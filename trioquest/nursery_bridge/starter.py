@@ -22,6 +22,7 @@ from collections import deque
 import trio
 
 from .checkin import MIGRATE, PENDING_START
+from .waits import INTERNAL, in_memory
 
 
 class Starter:
@@ -29,6 +30,7 @@ class Starter:
         self.nursery = nursery
         self.queue: deque = deque()
         self.parked = None          # the starter's Trio task while it waits
+        self.current = None         # the task whose first step runs now (the task tree)
         self.cancel_scope = trio.CancelScope()
 
     def add(self, task) -> None:
@@ -39,6 +41,7 @@ class Starter:
             self.parked = None
             trio.lowlevel.reschedule(parked)
 
+    @in_memory(INTERNAL)
     async def serve(self) -> None:
         batch: deque = deque()
         with self.cancel_scope:
@@ -69,10 +72,13 @@ class Starter:
         task.context = None
         coro = task.coro
         context.run(PENDING_START.set, task)
+        self.current = task
         try:
             signal = context.run(coro.send, None)
         except StopIteration:
             return                  # finished without suspending
+        finally:
+            self.current = None
         if signal is not MIGRATE:
             coro.close()
             raise RuntimeError(f"trioquest bug: task {task.id} yielded {signal!r} "

@@ -42,6 +42,9 @@ import trio
 
 from ..eval.values.exceptions import QUEST_SOURCES, to_quest_error
 from .checkin import PENDING_START, checkin
+from .failures import task_failed
+from .wait_graph import MAIN, check
+from .waits import INTERNAL, in_memory
 from .errors import CancelledError
 from .scope import CANCELLED, CURRENT_SCOPE, DONE, FAILED, FINISHED, PENDING, RUNNING, TaskScope
 
@@ -61,7 +64,7 @@ class Task:
     __slots__ = ("id", "name", "fn", "scope", "site", "state", "result", "error", "observed",
                  "cancel_scope", "entered", "event", "callbacks", "aborted", "cancel_requested",
                  "cancelled_by", "started", "parent", "coro", "context", "direct",
-                 "__weakref__")
+                 "reported", "waits_on", "__weakref__")
     _q_name = "Task"
 
     def __init__(self, task_id: int, fn, name, scope, site, started: float, parent) -> None:
@@ -86,6 +89,8 @@ class Task:
         self.coro = None            # main(), while it runs (what it waits on: diagnostics)
         self.context = None         # the context of its first step (batched tasks)
         self.direct = None          # None: batched; else run directly (True: with a portal)
+        self.reported = False       # its failure was reported before anybody observed it
+        self.waits_on = None        # the Task or Lock it waits for (wait_graph)
 
     # -- running ---------------------------------------------------------------------
 
@@ -138,6 +143,7 @@ class Task:
             if self.scope.propagate:                # async.nursery: fail fast
                 self.observed = True
                 raise self.error from None
+            task_failed(self)
         else:
             if self.entered:
                 self.entered = False
@@ -171,6 +177,7 @@ class Task:
         else:
             self.callbacks.append(callback)
 
+    @in_memory(INTERNAL)
     async def wait_done(self) -> None:
         """Wait until the task has ended (a checkpoint only when it waits)."""
         if self.state not in DONE:
@@ -218,12 +225,24 @@ class Task:
             return None
         return self.outcome()
 
+    @in_memory()
     async def wait(self):
+        """``await task``: its result, its error, or CancelledError.  A
+        wait that would close a cycle of awaits raises DeadlockError."""
         await checkin()
         if self.state in DONE or self.aborted:
             await trio.lowlevel.checkpoint()
         else:
-            await self.wait_done()
+            me = CURRENT_TASK.get() or MAIN.get()
+            if me is not None:
+                check(me, self, "await")
+                me.waits_on = self
+                try:
+                    await self.wait_done()
+                finally:
+                    me.waits_on = None
+            else:
+                await self.wait_done()
         return self.outcome()
 
     def __await__(self):

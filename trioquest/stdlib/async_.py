@@ -11,7 +11,7 @@ import contextvars
 
 import trio
 
-from ..errors import TypeErr
+from ..errors import RuntimeErr, TypeErr
 from ..eval.values.methods import register
 from ..eval.values.modules import QModule
 from ..nursery_bridge import combinators
@@ -21,6 +21,8 @@ from ..nursery_bridge.errors import ASYNC_ERRORS, TaskGroupError
 from ..nursery_bridge.runner import block_on, current_bridge, spawn
 from ..nursery_bridge.scope import Scope, raise_failures
 from ..nursery_bridge.task import CURRENT_TASK, Task, is_awaitable
+from ..nursery_bridge.wait_graph import MAIN, check
+from ..nursery_bridge.waits import in_memory
 from .handles import UntilNil
 
 
@@ -68,6 +70,7 @@ class QuestNursery(Scope):
 register(QuestNursery, {"spawn": QuestNursery.spawn, "cancel": QuestNursery.cancel})
 
 
+@in_memory()
 async def nursery(fn):
     try:
         async with trio.open_nursery() as trio_nursery:
@@ -107,25 +110,59 @@ class _Acquirable:
     def __init__(self, inner) -> None:
         self.inner = inner
 
+    @in_memory()
     async def acquire(self):
         await self.inner.acquire()
 
     def release(self):
         self.inner.release()
 
+    @in_memory()
     async def _aenter(self):
-        await self.inner.acquire()
+        await self.acquire()
         return self
 
     async def _aexit(self):
-        self.inner.release()
+        self.release()
 
 
 class Lock(_Acquirable):
+    """A Lock knows its holder (the Task, or the main program), so that a
+    wait for it that closes a cycle of waits is a DeadlockError at once
+    (wait_graph), and the task tree says who holds it."""
+
     _q_name = "Lock"
+    holder = None
 
     def __init__(self) -> None:
         super().__init__(trio.Lock())
+
+    @in_memory()
+    async def acquire(self):
+        me = CURRENT_TASK.get() or MAIN.get()
+        if self.inner.locked() and me is not None:
+            check(me, self, "acquire")
+            me.waits_on = self
+            try:
+                await self._acquire()
+            finally:
+                me.waits_on = None
+        else:
+            await self._acquire()
+        self.holder = me
+
+    @in_memory()
+    async def _acquire(self):
+        try:
+            await self.inner.acquire()
+        except trio.BrokenResourceError:   # its holder ended without releasing it
+            who = self.holder.describe() if self.holder is not None else "its holder"
+            raise RuntimeErr(f"Lock.acquire(): {who} ended while holding the Lock and "
+                             "never released it") from None
+
+    def release(self):
+        self.inner.release()
+        self.holder = None
 
     def _q_str(self) -> str:
         return "<Lock locked>" if self.inner.locked() else "<Lock>"
@@ -155,6 +192,7 @@ class Event:
     def __init__(self) -> None:
         self.event = trio.Event()
 
+    @in_memory()
     async def wait(self):
         await self.event.wait()
 
@@ -163,7 +201,8 @@ register(Event, {"set": lambda e: e.event.set(), "is_set": lambda e: e.event.is_
                  "wait": Event.wait})
 _ACQUIRABLE = {"acquire": _Acquirable.acquire, "release": _Acquirable.release,
                "_aenter": _Acquirable._aenter, "_aexit": _Acquirable._aexit}
-register(Lock, {**_ACQUIRABLE, "locked": lambda x: x.inner.locked()})
+register(Lock, {**_ACQUIRABLE, "acquire": Lock.acquire, "release": Lock.release,
+               "locked": lambda x: x.inner.locked()})
 register(Semaphore, {**_ACQUIRABLE, "value": lambda x: x.inner.value})
 register(CapacityLimiter, {
     **_ACQUIRABLE,
@@ -246,13 +285,17 @@ def _sleeping(frame, now):
 
 @describes(Event.wait)
 def _on_event(frame, now):
-    return "wait for an async.Event", []
+    return "Event.wait", []
 
 
 @describes(_Acquirable.acquire)
 @describes(_Acquirable._aenter)
+@describes(Lock.acquire)
 def _acquiring(frame, now):
-    return f"acquire an async.{frame.f_locals['self']._q_name}", []
+    primitive = frame.f_locals["self"]
+    holder = getattr(primitive, "holder", None)
+    held = f" held by {holder.describe()}" if holder is not None else ""
+    return f"acquire {primitive._q_name}{held}", []
 
 
 @describes(Task.wait)
