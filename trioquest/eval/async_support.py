@@ -11,7 +11,11 @@ await `checkin()` themselves.
 
 from __future__ import annotations
 
+import math
+import sys
 from types import CoroutineType
+
+import trio
 
 from ..nursery_bridge.checkin import MIGRATE, checkin, pending_start
 from ..nursery_bridge.portals import PORTALS
@@ -80,6 +84,45 @@ class AsyncWith:
         return bool(suppress) and exc_type is not None and issubclass(exc_type, Exception)
 
 
+ENSURE_GRACE = 5.0   # seconds a cancelled task's ensure block may still await
+
+
+class Cleanup:
+    """``async with _Q_cleanup()``: the context an ``ensure`` block that
+    awaits runs in.  It is shielded from cancellation, so it runs to its
+    end whatever cancelled its task (``task.cancel()``, a timeout, a failing
+    nursery sibling, scope exit, Ctrl-C, SIGTERM); a cancellation that
+    comes while it runs is delivered after it.  When it starts while its
+    task is being cancelled, its awaits get `ENSURE_GRACE` seconds, after
+    which they are cancelled.  A task in its batched first step moves to
+    its own Trio task before the shield is entered."""
+
+    __slots__ = ("deadline", "scope")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.scope = None
+
+    async def __aenter__(self):
+        if pending_start() is not None:
+            await MIGRATE
+        self.scope = trio.CancelScope(shield=True, deadline=self.deadline)
+        self.scope.__enter__()
+
+    async def __aexit__(self, exc_type, exc, tb):
+        return self.scope.__exit__(exc_type, exc, tb)
+
+
+def cleanup():
+    """The `Cleanup` for an ensure block starting now (called where the
+    block starts, so it sees the exception that is unwinding)."""
+    exc = sys.exc_info()[1]
+    if (exc is not None and not isinstance(exc, Exception)) \
+            or trio.current_effective_deadline() == -math.inf:
+        return Cleanup(trio.current_time() + ENSURE_GRACE)
+    return Cleanup(math.inf)
+
+
 async def block_on_here(fn):
     """``async.block_on(fn)`` written in async code: await it in a scope."""
     return await run_scoped(fn)
@@ -111,4 +154,5 @@ HELPERS = {
     "_Q_AsyncWith": AsyncWith,
     "_Q_block_on_here": block_on_here,
     "_Q_portal_check": portal_check,
+    "_Q_cleanup": cleanup,
 }

@@ -468,6 +468,10 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         final = []
         if s.ensure is not None:
             final = [st for e in s.ensure for st in self.stmt(e)] or [ast.Pass()]
+            if self.ctx.is_async and _may_suspend(final):
+                # cleanup is shielded from cancellation (async_support.cleanup)
+                final = [ast.AsyncWith(items=[ast.withitem(context_expr=P.helper("cleanup"))],
+                                       body=final)]
         out.append(ast.Try(body=body, handlers=handlers, orelse=[], finalbody=final))
         return out
 
@@ -542,3 +546,17 @@ def _rename_code(code, names: dict):
     if quest is None:
         return code.replace(co_consts=consts)
     return code.replace(co_consts=consts, co_name=quest, co_qualname=quest)
+
+
+def _may_suspend(stmts) -> bool:
+    """Whether generated statements can suspend (an await outside any
+    nested function)."""
+    stack = list(stmts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
