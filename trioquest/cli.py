@@ -9,8 +9,9 @@
 
 Exit statuses: 0 success, 1 an uncaught Quest error (or syntax errors for
 ``check``), 2 a usage error or an unreadable file, 3 leaks under
-``--leaks=error``, 70 an internal error of trioquest, 130 interrupted
-(Ctrl-C), and whatever ``sys.exit`` asked for.
+``--leaks=error``, 70 an internal error of trioquest, 130 / 143 / 129
+ended by SIGINT (Ctrl-C) / SIGTERM / SIGHUP, and whatever ``sys.exit``
+asked for.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import argparse
 import sys
 import traceback
 
-from . import __version__
+from . import __version__, signals
 from .errors import OutputClosed, QuestError
 from .source import Source
 
@@ -121,7 +122,7 @@ def run_reporting(run, *, debug: bool = False) -> int:
     except QuestExit as e:
         return e.code
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return signals.exit_status()
     except Exception as e:
         from .eval.values.exceptions import raised_in_quest
 
@@ -187,7 +188,7 @@ def build_arg_parser() -> argparse.ArgumentParser:
         usage="trioquest [OPTIONS] FILE.q [ARGS...] | -c CODE [ARGS...] | COMMAND ...",
         epilog="Exit statuses: 0 success, 1 an uncaught Quest error, 2 a usage error or an "
                "unreadable file, 3 leaks under --leaks=error, 70 an internal error of "
-               "trioquest, 130 interrupted; sys.exit(n) exits with n.",
+               "trioquest, 130/143/129 ended by SIGINT/SIGTERM/SIGHUP; sys.exit(n) exits with n.",
     )
     ap.add_argument("--version", action="version", version=f"trioquest {__version__}")
     ap.add_argument("--debug", action="store_true",
@@ -287,8 +288,21 @@ def _split_program_args(argv: list[str]) -> tuple[list[str], list[str]]:
     return argv, []
 
 
+def _line_buffered() -> None:
+    """Standard output is line-buffered, also into a pipe or a file, as the
+    original Quest's (a Rust LineWriter): a line a program prints is out,
+    whoever reads it, even if a signal ends the program next."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(line_buffering=True)
+        except (ValueError, OSError):
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _line_buffered()
     ap = build_arg_parser()
     head, rest = _split_program_args(argv)
     args = ap.parse_args(head)
@@ -312,12 +326,13 @@ def _guarded(args) -> int:
 
     previous = use_reporter(ConsoleReporter())
     try:
-        return args.handler(args)
+        with signals.handling():
+            return args.handler(args)
     except UsageError as e:
         print(f"trioquest: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return signals.exit_status()
     except (BrokenPipeError, OutputClosed):   # `trioquest x.q | head`: the reader left
         _silence_stdout()
         return EXIT_BROKEN_PIPE

@@ -126,22 +126,43 @@ class Diagnostics:
 
     # -- recording ---------------------------------------------------------------------
 
-    def record_leaks(self, tasks, scope) -> None:
-        """`tasks` are about to be cancelled by the end of `scope`."""
+    def leaks_of(self, tasks, scope) -> list:
+        """What leaks if the end of `scope` cancels `tasks`, taken before it
+        does (while their waits can be read): [(task, Leak, [BlockedChannel])].
+        `record_leaks` keeps those the cancellation really cut short.  A task
+        the program cancelled itself (``t.cancel()``) is not a leak, nor is
+        anything cancelled because a signal (Ctrl-C, SIGTERM) ends the program."""
+        from ..signals import RECEIVED
         from .runner import current_bridge
 
+        if RECEIVED:
+            return []
         now = current_bridge().now()
         label = scope.describe()
-        seen = {b.channel for b in self.blocked_channels}
+        found = []
         for t in tasks:
+            if t.cancel_requested:
+                continue
             waiting, channels = _waiting(t, now)
-            self.leaks.append(Leak(t.id, t.name, site_of(t.site), label, now - t.started,
-                                   waiting, f"the end of {label}"))
-            for channel in channels:
-                blocked = channel.blocked()
-                if blocked is not None and blocked.channel not in seen:
-                    seen.add(blocked.channel)
-                    self.blocked_channels.append(blocked)
+            leak = Leak(t.id, t.name, site_of(t.site), label, now - t.started, waiting,
+                        f"the end of {label}")
+            blocked = [b for b in (c.blocked() for c in channels) if b is not None]
+            found.append((t, leak, blocked))
+        return found
+
+    def record_leaks(self, found) -> None:
+        """The `leaks_of` whose task ended cancelled (a task that finished on
+        its own meanwhile, such as a sender whose value was just received,
+        did not leak)."""
+        seen = {b.channel for b in self.blocked_channels}
+        for task, leak, blocked in found:
+            if task.state != "cancelled":
+                continue
+            self.leaks.append(leak)
+            for b in blocked:
+                if b.channel not in seen:
+                    seen.add(b.channel)
+                    self.blocked_channels.append(b)
 
     def record_unobserved(self, tasks) -> None:
         for t in tasks:

@@ -17,6 +17,7 @@ import threading
 
 import trio
 
+from .. import signals
 from ..errors import OutputClosed, RuntimeErr, TypeErr
 from ..eval.values.exceptions import QUEST_SOURCES
 from .checkin import checkin
@@ -237,7 +238,7 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
         MAIN.set(bridge.main)
         watchdog = Watchdog(bridge.deadlocked) if deadlock else None
         try:
-            with _tree_at_interrupt(bridge):
+            with _interrupts(bridge, sigint_before):
                 return await _serve(bridge, body, watch, tasks_at_exit)
         finally:
             if watchdog is not None:
@@ -246,7 +247,7 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
             if on_diagnostics is not None:
                 on_diagnostics(bridge.diagnostics)
 
-    with recording_never_awaited(track_origins):
+    with recording_never_awaited(track_origins), _lending_sigint() as sigint_before:
         try:
             return trio.run(main, clock=clock)
         except BaseExceptionGroup as group:
@@ -254,17 +255,21 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
 
 
 @contextlib.contextmanager
-def _tree_at_interrupt(bridge):
-    """Keep the task tree as it is when the first Ctrl-C arrives, then let
-    Trio's own handler deliver the KeyboardInterrupt (everything unwinds)."""
+def _interrupts(bridge, sigint_before):
+    """Ctrl-C, SIGTERM and SIGHUP during the run (`trioquest.signals`):
+    keep the task tree as it is when the first arrives, then let Trio's own
+    Ctrl-C handler deliver the KeyboardInterrupt (everything unwinds).
+    `sigint_before` is SIGINT's handler before the run when the command
+    line's handlers are in place (the run borrowed SIGINT so that Trio
+    installs its handler); else only SIGINT is taken over, for the run."""
     trio_handler = None
     if threading.current_thread() is threading.main_thread():
         trio_handler = signal.getsignal(signal.SIGINT)
-    if not callable(trio_handler):   # not Trio's: SIGINT is ignored, or not ours to take
-        yield
+    if not callable(trio_handler) or trio_handler is signals.HANDLER:
+        yield                        # Trio did not take SIGINT: not ours to take
         return
 
-    def handler(signum, frame):
+    def interrupt(frame):
         if bridge.diagnostics.at_interrupt is None:
             from .diagnostics import snapshot
 
@@ -272,13 +277,35 @@ def _tree_at_interrupt(bridge):
                 bridge.diagnostics.at_interrupt = snapshot(bridge, frame)
             except Exception:  # noqa: BLE001 - never let the report stop the interrupt
                 bridge.diagnostics.at_interrupt = ()
-        trio_handler(signum, frame)
+        trio_handler(signal.SIGINT, frame)
 
-    signal.signal(signal.SIGINT, handler)
+    if sigint_before is not None:
+        signal.signal(signal.SIGINT, sigint_before)  # ours again (or still ignored)
+        with signals.delegate(interrupt):
+            yield
+        return
+    signal.signal(signal.SIGINT, lambda signum, frame: interrupt(frame))
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, trio_handler)
+
+
+@contextlib.contextmanager
+def _lending_sigint():
+    """With the command line's signal handlers in place, SIGINT's handler
+    is Python's default for the moment Trio starts (Trio installs its
+    Ctrl-C delivery only over that one); `_interrupts` puts it back."""
+    if threading.current_thread() is not threading.main_thread() \
+            or not any(signals.installed(s) for s in signals.SIGNALS):
+        yield None
+        return
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield before
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 async def _serve(bridge, body, watch, tasks_at_exit):

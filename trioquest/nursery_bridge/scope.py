@@ -63,12 +63,13 @@ class Scope:
             children, self.children = self.children, None
             running = [t for t in children if t.state not in DONE]
             if running:
-                diagnostics.record_leaks(running, self)
+                leaks = diagnostics.leaks_of(running, self)
                 for t in running:
                     t.cancel(f"the end of {self.describe()}")
                 with trio.CancelScope(shield=True):
                     for t in running:
                         await t.wait_done()
+                diagnostics.record_leaks(leaks)
             for t in children:
                 if t.state is FAILED and not t.observed:
                     t.observed = True
