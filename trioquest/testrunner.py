@@ -33,27 +33,19 @@ def load_config() -> dict:
 
 
 def run_tests(args) -> int:
-    from .eval.interpreter import Interpreter, QuestExit, format_uncaught
-    from .eval.values.exceptions import raised_in_quest
+    """Run the test files `args.paths` name; the exit status.  The whole run
+    is one Trio run, as a program is: `--leaks` and `--tasks-on-exit` report
+    on the tasks the tests left behind."""
+    from .cli import report_diagnostics
+    from .eval.interpreter import Interpreter
+    from .nursery_bridge import portals
+    from .nursery_bridge.runner import run_program
     from .stdlib.test_ import discover
 
     config = load_config()
     paths = args.paths or config.get("paths") or (["test"] if os.path.isdir("test") else ["."])
     if isinstance(paths, str):
         paths = [paths]
-    interp = Interpreter(["test", *paths])
-    from .nursery_bridge import portals
-
-    portals.need_portals()  # async test bodies are awaited from std/test's sync `it`
-    interp.loader.use("std/test")
-    state = interp.test_state
-    state.condensed = not args.verbose and config.get("condensed", True)
-    state.colors = args.color if args.color is not None else config.get(
-        "colors", sys.stdout.isatty())
-    state.capture = {"no": "none", "0": "none"}.get(args.capture or config.get("capture", ""),
-                                                    args.capture or "all")
-    state.filter_tags = list(args.tag or config.get("tags", []))
-    state.skip_tags = list(args.skip_tag or config.get("skip_tags", []))
     files = []
     for p in paths:
         if os.path.isdir(p):
@@ -63,6 +55,33 @@ def run_tests(args) -> int:
         else:
             print(f"trioquest: no such test path: '{p}'", file=sys.stderr)
             return 2
+    interp = Interpreter(["test", *paths])
+    portals.need_portals()  # async test bodies are awaited from std/test's sync `it`
+    interp.loader.use("std/test")
+    configure(interp.test_state, args, config)
+    diagnostics = []
+    status = run_program(lambda: _run_files(interp, files), on_diagnostics=diagnostics.append,
+                         track_origins=args.leaks in ("report", "json", "error"),
+                         tasks_at_exit=args.tasks_on_exit)
+    return report_diagnostics(diagnostics[0] if diagnostics else None, args, status)
+
+
+def configure(state, args, config: dict) -> None:
+    """std/test's settings: the command line first, then quest.toml."""
+    state.condensed = not args.verbose and config.get("condensed", True)
+    state.colors = args.color if args.color is not None else config.get(
+        "colors", sys.stdout.isatty())
+    state.capture = {"no": "none", "0": "none"}.get(args.capture or config.get("capture", ""),
+                                                    args.capture or "all")
+    state.filter_tags = list(args.tag or config.get("tags", []))
+    state.skip_tags = list(args.skip_tag or config.get("skip_tags", []))
+
+
+def _run_files(interp, files: list[str]) -> int:
+    from .eval.interpreter import QuestExit, format_uncaught
+    from .eval.values.exceptions import raised_in_quest
+
+    state = interp.test_state
     for f in files:
         try:
             interp.loader.load_module(f)
@@ -81,4 +100,3 @@ def run_tests(args) -> int:
         summary += f", {state.skipped} skipped"
     print(summary)
     return 1 if state.failed or state.cases_failed else 0
-
