@@ -5,15 +5,15 @@
     trioquest [OPTIONS] < FILE.q             run the program read from stdin
     trioquest                                the REPL, on a terminal (also: trioquest repl)
     trioquest check [--ast] FILE...          parse without running
-    trioquest test [PATHS]                   run Quest test files
+    trioquest test [PATHS]                   run Quest test files (exit 5: no tests found)
 
 The global options (cli_options.py) may also come after the command; the
 arguments after the program file are the program's.
 
 Exit statuses: 0 success, 1 an uncaught Quest error (or syntax errors for
 ``check``), 2 a usage error or an unreadable file, 3 leaks under
-``--leaks=error``, 70 an internal error of trioquest, 130 interrupted
-(Ctrl-C), and whatever ``sys.exit`` asked for.
+``--leaks=error``, 5 no tests found (``test``), 70 an internal error of
+trioquest, 130 interrupted (Ctrl-C), and whatever ``sys.exit`` asked for.
 """
 
 from __future__ import annotations
@@ -186,8 +186,9 @@ def build_arg_parser() -> argparse.ArgumentParser:
                     "from stdin otherwise.",
         usage="trioquest [OPTIONS] FILE.q [ARGS...] | -c CODE [ARGS...] | COMMAND ...",
         epilog="Exit statuses: 0 success, 1 an uncaught Quest error, 2 a usage error or an "
-               "unreadable file, 3 leaks under --leaks=error, 70 an internal error of "
-               "trioquest, 130 interrupted; sys.exit(n) exits with n.",
+               "unreadable file, 3 leaks under --leaks=error, 5 no tests found (test), 70 an "
+               "internal error of trioquest, 130 interrupted; sys.exit(n) exits with n. "
+               "Global options may also follow the command.",
     )
     ap.add_argument("--version", action="version", version=f"trioquest {__version__}")
     add_global_options(ap)
