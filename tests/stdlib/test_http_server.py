@@ -217,7 +217,7 @@ def test_example_7_accept_and_send_response_loop():
     assert seen["root"] == (OK_HELLO, pytest.approx(0.1))
     assert seen["missing"] == response(404, "Not Found", "Not Found")
     assert seen["users"] == (
-        response(200, "OK", '[{"id":1,"name":"Ada"},{"id":2,"name":"Linus"}]'),
+        response(200, "OK", '[{"id":1,"name":"Ada"},{"id":2,"name":"Linus"}]', "application/json"),
         pytest.approx(0.5))
 
 
@@ -277,6 +277,32 @@ def test_serve_answers_with_the_handlers_value():
         response(200, "OK", json_body, "application/json")[:-len(json_body)],
     ]
     assert no_leaks(interp)
+
+
+def test_a_str_body_that_is_a_json_object_or_array_is_sent_as_json():
+    got = []
+    targets = ("/object", "/array", "/log", "/braces", "/number", "/own")
+
+    async def client(port):
+        c = await Client.open(port)
+        for target in targets:
+            got.append(await c.get(target))
+
+    serving(serve_program('''
+    let bodies = {"/object": "{\\"a\\": [1, 2]}", "/array": " [1, \\"x\\"]\\n",
+                  "/log": "[INFO] started", "/braces": "{not json}", "/number": "42"}
+    if request.path == "/own"
+        return {"headers": {"Content-Type": "text/csv"}, "body": "[1]"}
+    elif bodies.contains(request.path)
+        return {"body": bodies[request.path]}
+    end'''), client)
+    json_type = "application/json"
+    assert got == [response(200, "OK", '{"a": [1, 2]}', json_type),
+                   response(200, "OK", ' [1, "x"]\n', json_type),
+                   response(200, "OK", "[INFO] started"),
+                   response(200, "OK", "{not json}"),
+                   response(200, "OK", "42"),
+                   response(200, "OK", "[1]", None, headers="Content-Type: text/csv\r\n")]
 
 
 def test_keep_alive_serves_requests_in_order_on_one_connection():
