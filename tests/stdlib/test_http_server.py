@@ -392,6 +392,76 @@ def test_request_fields_query_headers_body_and_json():
                    response(400, "Bad Request", "no")]
 
 
+# -- max_connections: idle keep-alive connections give way to new clients -------------------------
+
+FULL = serve_program('''
+    if request.path.starts_with("/slow")
+        await async.sleep(5)
+    end''', ", max_connections: 3")
+
+
+async def clean_end(c: Client) -> bool:
+    """Whether the server ended the connection with a clean end of stream
+    (not a reset), with nothing unread before it."""
+    try:
+        data = await c.stream.receive_some(65536)
+    except trio.BrokenResourceError:
+        return False
+    return data == b"" and c.buffer == b""
+
+
+def test_the_connection_idle_the_longest_makes_room_for_a_new_client():
+    got = []
+
+    async def client(port):
+        a, b, c = Client(None), Client(None), Client(None)
+        for conn in (a, b, c):
+            conn.stream = await trio.open_tcp_stream("127.0.0.1", port)
+        for conn, path in ((b, "/b"), (c, "/c"), (a, "/a")):    # b is idle the longest
+            got.append(await conn.get(path))
+            await trio.sleep(1)
+        start = trio.current_time()
+        d = await Client.open(port)     # the 4th: the limit is full of idle connections
+        got.append((await d.get("/d"), trio.current_time() - start))
+        got.append(await clean_end(b))
+        got.append(await a.get("/a2"))  # the others are still served
+        got.append(await c.get("/c2"))
+
+    serving(FULL, client)
+    assert got == [OK_HELLO, OK_HELLO, OK_HELLO, (OK_HELLO, 0), True, OK_HELLO, OK_HELLO]
+
+
+def test_with_no_idle_connection_a_new_client_waits_for_one():
+    got = {}
+
+    async def client(port):
+        conns = [await Client.open(port) for _ in range(3)]
+        start = trio.current_time()
+        for conn in conns:
+            await conn.send(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        async with trio.open_nursery() as nursery:
+            async def read(i):
+                got[i] = (await conns[i].response(), trio.current_time() - start)
+            for i in range(3):
+                nursery.start_soon(read, i)
+            await trio.sleep(1)
+            d = await Client.open(port)     # every connection is busy until 5 s
+            got["new"] = (await d.get("/d"), trio.current_time() - start)
+        # one of the three, idle since its answer, made the room: it read the
+        # whole response, then a clean end; the other two are still open
+        ends = []
+        for conn in conns:
+            with trio.move_on_after(1):
+                ends.append(await clean_end(conn))
+                continue
+            ends.append("open")
+        got["ends"] = sorted(ends, key=str)
+
+    serving(FULL, client)
+    assert got == {0: (OK_HELLO, 5), 1: (OK_HELLO, 5), 2: (OK_HELLO, 5), "new": (OK_HELLO, 5),
+                   "ends": [True, "open", "open"]}
+
+
 # -- hostile clients, while a normal client is served ---------------------------------------------
 
 HOSTILE = serve_program('''
