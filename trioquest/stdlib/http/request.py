@@ -325,7 +325,7 @@ _NOT_SENT = "the connection was closed; no response was sent"
 
 def _report(headline: str, err) -> None:
     from ...eval.interpreter import uncaught_lines
-    from ...render import print_error
+    from ...error_report import print_error
 
     print_error([("headline", headline)] + uncaught_lines(err))
 
