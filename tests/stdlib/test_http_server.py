@@ -462,6 +462,28 @@ def test_with_no_idle_connection_a_new_client_waits_for_one():
                    "ends": [True, "open", "open"]}
 
 
+def test_closing_a_full_server_stops_the_wait_for_room():
+    got = []
+
+    async def client(port):
+        a = await Client.open(port)
+        await a.send(b"GET /slow-close HTTP/1.1\r\nHost: t\r\n\r\n")
+        await trio.sleep(1)
+        b = await Client.open(port)         # in the backlog: the server is full
+        await b.send(b"GET /b HTTP/1.1\r\nHost: t\r\n\r\n")
+        got.append(await a.response())      # at 5 s; the handler closed the server
+        got.append(await a.closed())
+        got.append(await b.closed())        # never accepted: the listening socket closed
+
+    out, _ = serving(serve_program('''
+    if request.path == "/slow-close"
+        await async.sleep(5)
+        server.close()
+    end''', ", max_connections: 1"), client, quit_path=None)
+    assert out == "served; closed: true\n"
+    assert got == [response(200, "OK", "Hello, World!", close=True), True, True]
+
+
 # -- hostile clients, while a normal client is served ---------------------------------------------
 
 HOSTILE = serve_program('''
