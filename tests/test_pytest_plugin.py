@@ -32,9 +32,10 @@ def test_each_it_is_an_item_with_its_outcome(pytester):
         "*math_test.q::arith > adding > awaits FAILED*",
     ])
     result.stdout.fnmatch_lines([
-        "\u2717 Expected 3 but got 2: oops", "captured output:", "  | some output"])
+        "\u2717 Expected 3 but got 2: oops", "  at */math_test.q:8", "captured output:",
+        "  | some output"])
     result.stdout.fnmatch_lines(["*\u2717 Unexpected ValueErr: bad*"])
-    result.stdout.fnmatch_lines(["*\u2717 Expected 43 but got 42*"])
+    result.stdout.fnmatch_lines(["*\u2717 Expected 43 but got 42*", "  at */math_test.q:13"])
 
 
 def test_a_file_that_fails_to_load_is_a_collection_error(pytester):

@@ -5,13 +5,16 @@
     trioquest [OPTIONS] < FILE.q             run the program read from stdin
     trioquest                                the REPL, on a terminal (also: trioquest repl)
     trioquest check [--ast] FILE...          parse without running
-    trioquest test [PATHS]                   run Quest test files
+    trioquest test [PATHS]                   run Quest test files (exit 5: no tests found)
+
+The global options (cli_options.py) may also come after the command; the
+arguments after the program file are the program's.
 
 Exit statuses: 0 success, 1 an uncaught Quest error (or syntax errors for
 ``check``), 2 a usage error or an unreadable file, 3 leaks under
-``--leaks=error``, 70 an internal error of trioquest, 130 / 143 / 129
-ended by SIGINT (Ctrl-C) / SIGTERM / SIGHUP, and whatever ``sys.exit``
-asked for.
+``--leaks=error``, 5 no tests found (``test``), 70 an internal error of
+trioquest, 130 / 143 / 129 ended by SIGINT (Ctrl-C) / SIGTERM / SIGHUP, and
+whatever ``sys.exit`` asked for.
 """
 
 from __future__ import annotations
@@ -21,14 +24,12 @@ import sys
 import traceback
 
 from . import __version__, signals
+from .cli_options import add_global_options, check_applies, fill_defaults, split_program_args
 from .errors import OutputClosed, QuestError
 from .source import Source
 
 EXIT_OK, EXIT_QUEST_ERROR, EXIT_USAGE, EXIT_LEAKS, EXIT_INTERNAL = 0, 1, 2, 3, 70
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
-COMMANDS = ("check", "run", "test", "repl")
-LEAK_MODES = ("off", "summary", "report", "json", "error")
-VALUED_OPTIONS = ("--leaks", "--deadlock", "--failure-grace")   # value may be the next argument
 
 
 class UsageError(Exception):
@@ -187,43 +188,31 @@ def build_arg_parser() -> argparse.ArgumentParser:
                     "from stdin otherwise.",
         usage="trioquest [OPTIONS] FILE.q [ARGS...] | -c CODE [ARGS...] | COMMAND ...",
         epilog="Exit statuses: 0 success, 1 an uncaught Quest error, 2 a usage error or an "
-               "unreadable file, 3 leaks under --leaks=error, 70 an internal error of "
-               "trioquest, 130/143/129 ended by SIGINT/SIGTERM/SIGHUP; sys.exit(n) exits with n.",
+               "unreadable file, 3 leaks under --leaks=error, 5 no tests found (test), 70 an "
+               "internal error of trioquest, 130/143/129 ended by SIGINT/SIGTERM/SIGHUP; "
+               "sys.exit(n) exits with n. Global options may also follow the command.",
     )
     ap.add_argument("--version", action="version", version=f"trioquest {__version__}")
-    ap.add_argument("--debug", action="store_true",
-                    help="show Python tracebacks of errors")
-    ap.add_argument("--emit-python", action="store_true",
-                    help="print the Python code generated for the program instead of running it")
-    ap.add_argument("--leaks", choices=LEAK_MODES, default="summary", metavar="MODE",
-                    help="after the run, report tasks cancelled at scope exit, never-awaited "
-                         "awaitables, unobserved failures and blocked channels: off; summary "
-                         "(default: one line when anything leaked); report; json; error "
-                         "(the report, and exit status 3)")
-    ap.add_argument("--tasks-on-exit", action="store_true",
-                    help="print the task tree as it is when the program's top level ends")
-    ap.add_argument("--deadlock", choices=("on", "off"), default="on", metavar="on|off",
-                    help="detect deadlocks: when no task can ever run again, raise "
-                         "async.DeadlockError where the main program waits and print what "
-                         "every task waits on (default: on)")
-    ap.add_argument("--failure-grace", type=_seconds, default=0.5, metavar="SECONDS",
-                    help="report a failed task on stderr once it has stayed unobserved this "
-                         "long (default: 0.5; it is still raised when its scope ends)")
+    add_global_options(ap)
     ap.add_argument("-c", dest="code", metavar="CODE", help="run CODE as the program")
-    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND", prog="trioquest")
     check = sub.add_parser(
         "check", help="parse Quest files without running them",
         description="Parse each FILE; print nothing and exit 0 when all are fine, "
                     "print each error and exit 1 otherwise.",
     )
     check.add_argument("files", nargs="+", metavar="FILE")
+    add_global_options(check, "check")
     check.add_argument("--ast", action="store_true", help="print the syntax tree of each file")
     check.add_argument("--no-positions", action="store_true",
                        help="with --ast, leave out the line:col spans")
     check.set_defaults(handler=_check)
-    run = sub.add_parser("run", help="run a Quest program: trioquest run FILE.q [ARGS...]")
+    run = sub.add_parser("run", help="run a Quest program: trioquest run FILE.q [ARGS...]",
+                         usage="trioquest run [OPTIONS] FILE [ARGS...]",
+                         description="Run FILE; every argument after FILE is the program's "
+                                     "(sys.argv), also one that looks like an option.")
     run.add_argument("file", metavar="FILE")
-    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
+    add_global_options(run, "run")
     run.set_defaults(handler=_run, code=None)
     test = sub.add_parser(
         "test", help="run Quest test files (test_*.q, *_test.q)",
@@ -238,23 +227,15 @@ def build_arg_parser() -> argparse.ArgumentParser:
                       help="capture test output: all (default), stdout, stderr, no")
     test.add_argument("--tag", action="append", help="run only tests with this tag")
     test.add_argument("--skip-tag", action="append", help="skip tests with this tag")
+    add_global_options(test, "test")
     test.set_defaults(handler=_test)
     repl = sub.add_parser(
         "repl", help="the interactive REPL (also: trioquest with no program, on a terminal)",
         description="Read Quest input line by line and run it; top-level await works and "
                     "tasks keep running between prompts. :help lists the commands.")
+    add_global_options(repl, "repl")
     repl.set_defaults(handler=_repl)
     return ap
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
-    return value
 
 
 def _repl(args) -> int:
@@ -267,25 +248,6 @@ def _test(args) -> int:
     from .testrunner import run_tests
 
     return run_tests(args)
-
-
-def _split_program_args(argv: list[str]) -> tuple[list[str], list[str]]:
-    """Options for trioquest, and the rest: FILE/-c CODE and the program's args."""
-    skip = False
-    for i, arg in enumerate(argv):
-        if skip:                    # the value of an option before it
-            skip = False
-            continue
-        if arg == "-c":
-            return argv[: i + 2], argv[i + 2:]
-        if arg in VALUED_OPTIONS:
-            skip = True
-            continue
-        if not arg.startswith("-"):
-            if arg in COMMANDS:
-                return argv, []
-            return argv[:i], argv[i:]
-    return argv, []
 
 
 def _line_buffered() -> None:
@@ -304,19 +266,25 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _line_buffered()
     ap = build_arg_parser()
-    head, rest = _split_program_args(argv)
+    head, rest = split_program_args(argv)
     args = ap.parse_args(head)
-    if args.command is None:
+    given = fill_defaults(args)
+    if args.command == "run":
+        args.args = rest or []
+    elif args.command is None:
+        args.command, args.handler = "run", _run
         if args.code is not None:
             args.file, args.args = None, rest
         elif rest:
             args.file, args.args = rest[0], rest[1:]
         elif sys.stdin is not None and sys.stdin.isatty():
-            args.handler = _repl
-            return _guarded(args)
+            args.command, args.handler = "repl", _repl
         else:
             args.file, args.args = None, []   # the program is on stdin
-        args.handler = _run
+    problem = check_applies(given, args.command)
+    if problem is not None:
+        print(f"trioquest: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     return _guarded(args)
 
 

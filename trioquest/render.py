@@ -4,47 +4,19 @@ The data comes from elsewhere (`eval.interpreter.uncaught_lines`,
 `nursery_bridge.diagnostics`); this module only turns it into Rich
 renderables.  Names and source text pass through `rich.markup.escape` (or
 are plain `Text`), so a task called ``[bold]`` stays itself.  Imported only
-when something is rendered (Rich costs ~0.1 s to import).
+when something is rendered (Rich costs ~0.1 s to import).  Error reports
+are error_report.py's (re-exported here), so that std modules print them
+without importing this module.
 """
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.text import Text
 from rich.tree import Tree
 
+from .error_report import ERROR_STYLES, error, print_error, stderr_console  # noqa: F401
 from .eval.values.exceptions import QUEST_SOURCES
-
-ERROR_STYLES = {"headline": "bold red", "stack": "dim", "frame": "cyan", "source": "",
-                "caret": "bold red"}
-
-
-def stderr_console() -> Console:
-    """Where trioquest reports go: stderr, styled and fitted to the width on a
-    terminal; elsewhere plain, and never wrapped or cropped."""
-    console = Console(stderr=True, highlight=False)
-    if not console.is_terminal:
-        console = Console(stderr=True, highlight=False, width=10_000)
-    return console
-
-
-def error(lines: list[tuple[str, str]]) -> Text:
-    """An uncaught error (`uncaught_lines`), styled."""
-    text = Text()
-    for i, (kind, line) in enumerate(lines):
-        if i:
-            text.append("\n")
-        text.append(line, style=ERROR_STYLES.get(kind, ""))
-    return text
-
-
-def print_error(lines: list[tuple[str, str]], console: Console | None = None) -> None:
-    """On a terminal, styled; elsewhere exactly the plain text."""
-    console = console or stderr_console()
-    if console.is_terminal:
-        console.print(error(lines))
-    else:
-        console.file.write("\n".join(line for _, line in lines) + "\n")
 
 
 # -- the task tree -------------------------------------------------------------------------------

@@ -346,7 +346,8 @@ def run_repl(args) -> int:
     diagnostics = []
     sys.stdout = _Above(editor, real_stdout)
     try:
-        run_program(session.main, on_diagnostics=diagnostics.append)
+        run_program(session.main, on_diagnostics=diagnostics.append,
+                    deadlock=args.deadlock == "on", failure_grace=args.failure_grace)
     except KeyboardInterrupt:
         return 130
     finally:

@@ -169,12 +169,16 @@ def test_pool_of_a_file_shares_the_data(tmp_path):
     assert out == "[1, 1, 1, 1, 1, 1]\n21 true\n"
 
 
-def _cancel_at(sql: str, path: str) -> list:
-    """Cancel a task while its `sql` (BEGIN or RELEASE SAVEPOINT) waits for the
-    connection's thread, which a blocker job keeps busy; the statement then
-    runs, and Cancelled follows.  Returns what the connection says afterwards
-    (with an outer transaction around the savepoint's block): the statements
-    SQLite ran, whether it is closed, in a transaction, the rows."""
+def _cancel_at(sql: str, path: str, when: str) -> list:
+    """Cancel a task at its `sql` (BEGIN or RELEASE SAVEPOINT), `when`:
+    "queued", while the statement waits for the connection's thread (a
+    blocker job keeps it busy): the statement then never runs; or
+    "running", while SQLite runs it (its trace callback holds it until the
+    cancel was delivered, and SQLite's interrupt() is kept from stopping
+    it): it runs to its end, and Cancelled follows.  Returns what the
+    connection says afterwards (with an outer transaction around the
+    savepoint's block): the statements SQLite ran, whether it is closed, in a
+    transaction, the rows."""
     import threading
 
     import trio
@@ -186,22 +190,36 @@ def _cancel_at(sql: str, path: str) -> list:
         conn = await sqlite.connect(path)
         await conn.execute("CREATE TABLE t (x)")
         ran = []
-        conn._db.set_trace_callback(ran.append)
         gate, armed, scope = threading.Event(), trio.Event(), trio.CancelScope()
+        reached = threading.Event()
 
-        async def cancel_when_queued():
-            await armed.wait()
-            await trio.testing.wait_all_tasks_blocked()   # the statement waits for the thread
+        def trace(statement):
+            ran.append(statement)
+            if when == "running" and statement.startswith(sql) and not reached.is_set():
+                reached.set()
+                gate.wait()
+
+        conn._db.set_trace_callback(trace)
+        if when == "running":
+            conn._interrupt = conn._stop.set    # the cancel does not stop the statement
+
+        async def cancel_when_there():
+            if when == "queued":
+                await armed.wait()
+                await trio.testing.wait_all_tasks_blocked()   # the statement waits for the thread
+            else:
+                await trio.to_thread.run_sync(reached.wait)   # the statement runs
             scope.cancel()
             gate.set()
 
         async def busy_thread():
-            nursery.start_soon(conn._worker.call, gate.wait)
-            await trio.testing.wait_all_tasks_blocked()
-            armed.set()
+            if when == "queued":
+                nursery.start_soon(conn._worker.call, gate.wait)
+                await trio.testing.wait_all_tasks_blocked()
+                armed.set()
 
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(cancel_when_queued)
+            nursery.start_soon(cancel_when_there)
             if sql == "BEGIN":
                 with scope:
                     await busy_thread()
@@ -228,14 +246,28 @@ def _cancel_at(sql: str, path: str) -> list:
 def test_a_cancelled_begin_leaves_no_transaction_open(tmp_path):
     # BEGIN ran, the block was never entered: the connection must not stay
     # inside that transaction (the INSERT after it would never commit).
-    assert _cancel_at("BEGIN", str(tmp_path / "t.db")) == [
+    assert _cancel_at("BEGIN", str(tmp_path / "t.db"), "running") == [
         ["BEGIN", "ROLLBACK", "INSERT INTO t VALUES (3)"], False, False, [3]]
+
+
+def test_a_begin_cancelled_before_it_ran_never_runs(tmp_path):
+    assert _cancel_at("BEGIN", str(tmp_path / "t.db"), "queued") == [
+        ["INSERT INTO t VALUES (3)"], False, False, [3]]
 
 
 def test_a_cancelled_savepoint_release_keeps_the_outer_transaction(tmp_path):
     # RELEASE ran before the cancellation was delivered: nothing to roll back
     # to; the outer transaction goes on (it used to be closed with the connection).
-    assert _cancel_at("RELEASE", str(tmp_path / "t.db")) == [
+    assert _cancel_at("RELEASE", str(tmp_path / "t.db"), "running") == [
         ["BEGIN", "INSERT INTO t VALUES (1)", "SAVEPOINT trioquest_1",
          "INSERT INTO t VALUES (2)", "RELEASE SAVEPOINT trioquest_1",
          "INSERT INTO t VALUES (3)", "COMMIT"], False, False, [1, 2, 3]]
+
+
+def test_a_savepoint_release_cancelled_before_it_ran_is_rolled_back_to(tmp_path):
+    # The inner block's work is undone, the outer transaction goes on.
+    assert _cancel_at("RELEASE", str(tmp_path / "t.db"), "queued") == [
+        ["BEGIN", "INSERT INTO t VALUES (1)", "SAVEPOINT trioquest_1",
+         "INSERT INTO t VALUES (2)", "ROLLBACK TO SAVEPOINT trioquest_1",
+         "RELEASE SAVEPOINT trioquest_1", "INSERT INTO t VALUES (3)", "COMMIT"],
+        False, False, [1, 3]]

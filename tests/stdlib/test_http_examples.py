@@ -116,9 +116,13 @@ def test_example_7_simple_web_server(tmp_path):
         assert server.first_line == f"Server listening on http://127.0.0.1:{port}\n"
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:   # keep-alive
             hello, users, missing = client.get("/"), client.get("/users"), client.get("/x")
-        assert (hello.status_code, hello.text) == (200, "Hello, World!")
-        assert (users.status_code, users.json()) == (
-            200, [{"id": 1, "name": "Ada"}, {"id": 2, "name": "Grace"}, {"id": 3, "name": "Alan"}])
-        assert (missing.status_code, missing.text) == (404, "Not Found")
+        assert (hello.status_code, hello.headers["content-type"], hello.text) == (
+            200, "text/plain; charset=utf-8", "Hello, World!")
+        # the QEP's `"body": json.stringify(users)` is sent as JSON
+        assert (users.status_code, users.headers["content-type"], users.json()) == (
+            200, "application/json",
+            [{"id": 1, "name": "Ada"}, {"id": 2, "name": "Grace"}, {"id": 3, "name": "Alan"}])
+        assert (missing.status_code, missing.headers["content-type"], missing.text) == (
+            404, "text/plain; charset=utf-8", "Not Found")
     finally:
         assert _stop(server) == ""

@@ -217,7 +217,7 @@ def test_example_7_accept_and_send_response_loop():
     assert seen["root"] == (OK_HELLO, pytest.approx(0.1))
     assert seen["missing"] == response(404, "Not Found", "Not Found")
     assert seen["users"] == (
-        response(200, "OK", '[{"id":1,"name":"Ada"},{"id":2,"name":"Linus"}]'),
+        response(200, "OK", '[{"id":1,"name":"Ada"},{"id":2,"name":"Linus"}]', "application/json"),
         pytest.approx(0.5))
 
 
@@ -277,6 +277,32 @@ def test_serve_answers_with_the_handlers_value():
         response(200, "OK", json_body, "application/json")[:-len(json_body)],
     ]
     assert no_leaks(interp)
+
+
+def test_a_str_body_that_is_a_json_object_or_array_is_sent_as_json():
+    got = []
+    targets = ("/object", "/array", "/log", "/braces", "/number", "/own")
+
+    async def client(port):
+        c = await Client.open(port)
+        for target in targets:
+            got.append(await c.get(target))
+
+    serving(serve_program('''
+    let bodies = {"/object": "{\\"a\\": [1, 2]}", "/array": " [1, \\"x\\"]\\n",
+                  "/log": "[INFO] started", "/braces": "{not json}", "/number": "42"}
+    if request.path == "/own"
+        return {"headers": {"Content-Type": "text/csv"}, "body": "[1]"}
+    elif bodies.contains(request.path)
+        return {"body": bodies[request.path]}
+    end'''), client)
+    json_type = "application/json"
+    assert got == [response(200, "OK", '{"a": [1, 2]}', json_type),
+                   response(200, "OK", ' [1, "x"]\n', json_type),
+                   response(200, "OK", "[INFO] started"),
+                   response(200, "OK", "{not json}"),
+                   response(200, "OK", "42"),
+                   response(200, "OK", "[1]", None, headers="Content-Type: text/csv\r\n")]
 
 
 def test_keep_alive_serves_requests_in_order_on_one_connection():
@@ -364,6 +390,98 @@ def test_request_fields_query_headers_body_and_json():
     assert got == [response(200, "OK", '{"n":[1,2],"name":"café"}', "application/json"),
                    response(200, "OK", b"\xff\xfe", "application/octet-stream"),
                    response(400, "Bad Request", "no")]
+
+
+# -- max_connections: idle keep-alive connections give way to new clients -------------------------
+
+FULL = serve_program('''
+    if request.path.starts_with("/slow")
+        await async.sleep(5)
+    end''', ", max_connections: 3")
+
+
+async def clean_end(c: Client) -> bool:
+    """Whether the server ended the connection with a clean end of stream
+    (not a reset), with nothing unread before it."""
+    try:
+        data = await c.stream.receive_some(65536)
+    except trio.BrokenResourceError:
+        return False
+    return data == b"" and c.buffer == b""
+
+
+def test_the_connection_idle_the_longest_makes_room_for_a_new_client():
+    got = []
+
+    async def client(port):
+        a, b, c = Client(None), Client(None), Client(None)
+        for conn in (a, b, c):
+            conn.stream = await trio.open_tcp_stream("127.0.0.1", port)
+        for conn, path in ((b, "/b"), (c, "/c"), (a, "/a")):    # b is idle the longest
+            got.append(await conn.get(path))
+            await trio.sleep(1)
+        start = trio.current_time()
+        d = await Client.open(port)     # the 4th: the limit is full of idle connections
+        got.append((await d.get("/d"), trio.current_time() - start))
+        got.append(await clean_end(b))
+        got.append(await a.get("/a2"))  # the others are still served
+        got.append(await c.get("/c2"))
+
+    serving(FULL, client)
+    assert got == [OK_HELLO, OK_HELLO, OK_HELLO, (OK_HELLO, 0), True, OK_HELLO, OK_HELLO]
+
+
+def test_with_no_idle_connection_a_new_client_waits_for_one():
+    got = {}
+
+    async def client(port):
+        conns = [await Client.open(port) for _ in range(3)]
+        start = trio.current_time()
+        for conn in conns:
+            await conn.send(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        async with trio.open_nursery() as nursery:
+            async def read(i):
+                got[i] = (await conns[i].response(), trio.current_time() - start)
+            for i in range(3):
+                nursery.start_soon(read, i)
+            await trio.sleep(1)
+            d = await Client.open(port)     # every connection is busy until 5 s
+            got["new"] = (await d.get("/d"), trio.current_time() - start)
+        # one of the three, idle since its answer, made the room: it read the
+        # whole response, then a clean end; the other two are still open
+        ends = []
+        for conn in conns:
+            with trio.move_on_after(1):
+                ends.append(await clean_end(conn))
+                continue
+            ends.append("open")
+        got["ends"] = sorted(ends, key=str)
+
+    serving(FULL, client)
+    assert got == {0: (OK_HELLO, 5), 1: (OK_HELLO, 5), 2: (OK_HELLO, 5), "new": (OK_HELLO, 5),
+                   "ends": [True, "open", "open"]}
+
+
+def test_closing_a_full_server_stops_the_wait_for_room():
+    got = []
+
+    async def client(port):
+        a = await Client.open(port)
+        await a.send(b"GET /slow-close HTTP/1.1\r\nHost: t\r\n\r\n")
+        await trio.sleep(1)
+        b = await Client.open(port)         # in the backlog: the server is full
+        await b.send(b"GET /b HTTP/1.1\r\nHost: t\r\n\r\n")
+        got.append(await a.response())      # at 5 s; the handler closed the server
+        got.append(await a.closed())
+        got.append(await b.closed())        # never accepted: the listening socket closed
+
+    out, _ = serving(serve_program('''
+    if request.path == "/slow-close"
+        await async.sleep(5)
+        server.close()
+    end''', ", max_connections: 1"), client, quit_path=None)
+    assert out == "served; closed: true\n"
+    assert got == [response(200, "OK", "Hello, World!", close=True), True, True]
 
 
 # -- hostile clients, while a normal client is served ---------------------------------------------

@@ -27,7 +27,7 @@ from __future__ import annotations
 import keyword
 from dataclasses import dataclass, field
 
-from ..stdlib import binding_name as _module_name
+from ..stdlib import binding_name as _module_name, std_key
 from .. import nodes as n
 
 # Python names the generated code reserves: user bindings never take them.
@@ -49,6 +49,7 @@ class Binding:
     assigned: bool = False          # assigned after its declaration
     assigned_in_closure: bool = False  # assigned by a nested function
     shared: bool = False            # a global of a REPL session (see `resolve`)
+    module: str | None = None       # `use` of a std module: its key ("std/http")
 
     def __repr__(self) -> str:
         return f"Binding({self.name!r} -> {self.py!r}, {self.kind})"
@@ -206,7 +207,7 @@ class _Resolver:
         return py
 
     def declare(self, block: Block, name: str, kind: str, node, *, key=None, type_=None,
-                export: bool = False) -> Binding:
+                export: bool = False, module: str | None = None) -> Binding:
         target = block if kind == "with" else block.declaring()
         key = key if key is not None else (id(node), 0)
         if self.declaring_pass:
@@ -218,14 +219,20 @@ class _Resolver:
                 earlier.assigned = True
                 self.made[key] = earlier
                 return earlier
+            if module is not None and earlier is not None and earlier.module == module:
+                # `use "std/http/client"` then `use "std/http/server"`: one module
+                # bound again under the same name is the same variable, no error.
+                self.made[key] = earlier
+                return earlier
             binding = Binding(name, "", kind, func, type=type_, in_loop=target.in_loop,
-                              export=export)
+                              export=export, module=module)
             func.bindings.append(binding)
             self.made[key] = binding
             target.anywhere.setdefault(name, binding)
             return binding
         binding = self.made[key]
-        if name in target.visible and kind not in ("fun", "type", "trait"):
+        if name in target.visible and kind not in ("fun", "type", "trait") and not (
+                binding.module is not None and target.visible[name] is binding):
             self.res.problems[id(node)] = Problem("redeclared", name)
         target.visible[name] = binding
         return binding
@@ -528,7 +535,7 @@ class _Resolver:
         decls = []
         if s.alias is not None or s.names is None:
             name = s.alias if s.alias is not None else _module_name(s.path)
-            decls.append(self.declare(block, name, "use", s))
+            decls.append(self.declare(block, name, "use", s, module=std_key(s.path)))
         for imp in s.names or ():
             decls.append(self.declare(block, imp.alias or imp.name, "let", imp))
         self.res.decls[id(s)] = decls

@@ -1,7 +1,8 @@
 """``std/test`` (LANGUAGE.md §14): describe/it, assertions that record and
 continue, output capture, counters and the runner's summary.
 
-One instance per interpreter: the ``trioquest test`` runner loads every test
+The state, the counters and what is printed are in test_state.py.  One
+instance per interpreter: the ``trioquest test`` runner loads every test
 file into the same process, so the counters accumulate over all files.
 
 Decision: ``stats()`` returns the number of failures capped at 255 (0 when
@@ -20,28 +21,7 @@ from ..errors import QuestError
 from ..eval.values.exceptions import stack_frames, to_quest_error
 from ..eval.values.forms import to_rep, to_str, type_name
 from ..eval.values.modules import QModule
-
-CHECK, CROSS = "\u2713", "\u2717"
-_COLORS = {"red": 31, "green": 32, "yellow": 33, "cyan": 36, "bold": 1, "dimmed": 2}
-
-
-class _Group:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.passed = 0
-        self.total = 0
-        self.skipped = 0
-        self.failures: list[str] = []
-
-
-class CaseRecord:
-    """One `it` as it ran: where, its groups, and its failures (none: passed)."""
-
-    def __init__(self, path: list[str], name: str, file: str | None, line: int | None,
-                 failures: list[str], captured: str) -> None:
-        self.path, self.name, self.file, self.line = path, name, file, line
-        self.failures, self.captured = failures, captured
-
+from .test_state import CHECK, COLORS, CROSS, CaseRecord, Group, TestState, format_time
 
 def _run_body(fn):
     """Call a test body; an async one is awaited (block_on: the test runners
@@ -52,91 +32,6 @@ def _run_body(fn):
 
         value = block_on(lambda: value)
     return value
-
-
-class TestState:
-    def __init__(self) -> None:
-        self.colors = True
-        self.condensed = False
-        self.capture = "all"
-        self.filter_tags: list[str] = []
-        self.skip_tags: list[str] = []
-        self.pending_tags: list[str] = []
-        self.describe_tags: list[str] = []
-        self.total = self.passed = self.failed = self.skipped = 0
-        self.cases_failed = 0
-        self.started = time.perf_counter()
-        self.module: _Group | None = None
-        self.describes: list[_Group] = []
-        self.describe: _Group | None = None
-        self.in_test = False
-        self.test_failures: list[str] = []
-        self.records: list | None = None   # CaseRecord per `it`, for the pytest plugin
-        self.quiet = False                 # print nothing (the plugin reports instead)
-
-    # -- output ------------------------------------------------------------------
-
-    def color(self, name: str, text: str) -> str:
-        if not self.colors:
-            return text
-        return f"\x1b[{_COLORS[name]}m{text}\x1b[0m"
-
-    def out(self, text: str = "") -> None:
-        if not self.quiet:
-            sys.stdout.write(text + "\n")
-
-    # -- groups --------------------------------------------------------------------
-
-    def start_module(self, name: str) -> None:
-        self.flush_module()
-        self.module = _Group(name)
-        self.describes = []
-        self.describe = None
-        if not self.condensed:
-            self.out(self.color("bold", name))
-
-    def flush_module(self) -> None:
-        m = self.module
-        if m is None:
-            return
-        self.module = None
-        if not self.condensed:
-            return
-        mark = self.color("green", CHECK) if m.passed + m.skipped == m.total \
-            else self.color("red", CROSS)
-        self.out(f"{mark} [{m.passed}/{m.total}] {m.name}")
-        for failure in m.failures:   # of its outside any describe
-            self.out(f"    {self.color('red', CROSS)} {failure}")
-        for d in self.describes:
-            if d.failures or d.skipped:
-                dmark = self.color("yellow" if not d.failures else "red", CROSS)
-                self.out(f"    {dmark} {d.name} [{d.passed}/{d.total}]")
-                for failure in d.failures:
-                    self.out(f"      {self.color('red', CROSS)} {failure}")
-
-    def groups(self):
-        for g in (self.module, self.describe):
-            if g is not None:
-                yield g
-
-    # -- recording -------------------------------------------------------------------
-
-    def record_failure(self, message: str) -> None:
-        self.failed += 1
-        if self.in_test:
-            self.test_failures.append(message)
-        elif self.describe is not None:
-            self.describe.failures.append(message)
-        if not self.condensed and not self.in_test:
-            self.out(f"  {self.color('red', CROSS)} {message}")
-
-    def tags_allow(self, own: list[str]) -> bool:
-        tags = set(own) | set(self.describe_tags)
-        if self.skip_tags and tags & set(self.skip_tags):
-            return False
-        if self.filter_tags and not tags & set(self.filter_tags):
-            return False
-        return True
 
 
 def make_module(interpreter) -> QModule:
@@ -152,7 +47,8 @@ def make_module(interpreter) -> QModule:
         name = to_str(name)
         saved_tags = state.describe_tags
         state.describe_tags = saved_tags + tags
-        group = _Group(name)
+        state.ensure_module()
+        group = Group(name)
         state.describes.append(group)
         saved, state.describe = state.describe, group
         if not state.condensed:
@@ -168,6 +64,7 @@ def make_module(interpreter) -> QModule:
         name = to_str(name)
         if not state.tags_allow(tags):
             return None
+        state.ensure_module()
         state.total += 1
         for g in state.groups():
             g.total += 1
@@ -190,57 +87,19 @@ def make_module(interpreter) -> QModule:
             sys.stdout, sys.stderr = saved_out, saved_err
             state.in_test = False
         elapsed = (time.perf_counter() - started) * 1000
-        failures = state.test_failures
         captured = out_buf.getvalue() + err_buf.getvalue()
         if state.records is not None:
-            shown = list(failures)
+            shown = [f.text() for f in state.test_failures]
             if unexpected is not None:
                 shown.append(f"Unexpected {unexpected.type_name}: {unexpected.reason}" + "".join(
                     f"\n  at {f} ({p}:{n})" for f, p, n in stack_frames(unexpected)))
             state.records.append(CaseRecord(
-                [g.name for g in state.groups()], name, caller.f_code.co_filename,
-                caller.f_lineno, shown, captured))
-        if unexpected is None and not failures:
-            state.passed += 1
-            for g in state.groups():
-                g.passed += 1
-            if not state.condensed:
-                state.out(f"    {state.color('green', CHECK)} {name} "
-                          f"{state.color('dimmed', format_time(elapsed))}")
-            return None
-        state.cases_failed += 1
-        if unexpected is not None:
-            state.failed += 1
-            text = f"Unexpected {unexpected.type_name}: {unexpected.reason}"
-            failures = failures + [text]
-            header = []
-            if state.condensed and state.module is not None:
-                header.append(state.color("bold", state.module.name))
-            if state.condensed and state.describe is not None:
-                header.append(f"  {state.describe.name}")
-            for line in header:
-                state.out(line)
-            state.out(f"  {state.color('red', CROSS)} {name}")
-            state.out(f"    {text}")
-            if captured:
-                for line in captured.rstrip("\n").split("\n"):
-                    state.out(f"    | {line}")
-            for fname, path, line in stack_frames(unexpected):
-                state.out(f"      at {fname} ({path}:{line})")
-        else:
-            if not state.condensed:
-                state.out(f"    {state.color('red', CROSS)} {name}")
-                for message in failures:
-                    state.out(f"      {state.color('red', CROSS)} {message}")
-                if captured:
-                    for line in captured.rstrip("\n").split("\n"):
-                        state.out(f"      | {line}")
-        owner = state.describe if state.describe is not None else state.module
-        if owner is not None:
-            owner.failures.extend(f"{name}: {m}" for m in failures)
+                state.path(), name, caller.f_code.co_filename, caller.f_lineno, shown, captured))
+        state.finish_case(name, unexpected, captured, elapsed)
         return None
 
     def skip(name, reason=None):
+        state.ensure_module()
         state.total += 1
         state.skipped += 1
         for g in state.groups():
@@ -390,7 +249,7 @@ def make_module(interpreter) -> QModule:
         "set_colors": set_colors, "set_condensed": set_condensed, "set_capture": set_capture,
         "set_filter_tags": set_filter_tags, "set_skip_tags": set_skip_tags,
         "find_tests": find_tests, "find_tests_dir": find_tests_dir, "stats": stats,
-        **{name: (lambda n: lambda text: state.color(n, to_str(text)))(name) for name in _COLORS},
+        **{name: (lambda n: lambda text: state.color(n, to_str(text)))(name) for name in COLORS},
         "format_time": lambda ms: format_time(ms),
     })
     for name, fn in module.__dict__.items():
@@ -398,13 +257,6 @@ def make_module(interpreter) -> QModule:
             fn.__name__ = name
             fn.__qualname__ = f"test.{name}"
     return module
-
-
-def format_time(ms) -> str:
-    ms = float(ms)
-    if ms >= 1000:
-        return f"{ms / 1000:.2f}s"
-    return f"{int(round(ms))}ms"
 
 
 def is_test_file(name: str) -> bool:

@@ -7,7 +7,8 @@ its rows are read and turned into Dicts there.  The Trio task waits with
 cancelled task), the abort hook calls ``sqlite3.Connection.interrupt()`` from
 the Trio thread, SQLite stops the statement at its next step, and the task then
 raises Cancelled — so a cancelled query really stops, and the connection is
-usable at once.  The connection runs in autocommit mode (``isolation_level=None``):
+usable at once.  A statement waiting for another connection's lock is stopped
+too, within BUSY_STEP (see `_execute`).  The connection runs in autocommit mode (``isolation_level=None``):
 statements outside ``transaction()`` commit on their own.
 
 URLs: ``":memory:"`` or ``"sqlite::memory:"`` (a private in-memory database per
@@ -20,6 +21,7 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
+import time
 import weakref
 from decimal import Decimal
 
@@ -34,7 +36,8 @@ from .api import (ALL, EXECUTE, VALUE, Connection, DatabaseError, DbConnectionEr
                   IntegrityError, expect_str, make_db_module, redact)
 from .pool import DEFAULT_SIZE, Pool
 
-BUSY_TIMEOUT = 5.0   # seconds SQLite waits for another connection's lock
+BUSY_TIMEOUT = 5.0   # seconds a statement waits for another connection's lock
+BUSY_STEP = 0.05     # SQLite's own wait for it per try: a cancellation is seen between tries
 _PLAIN = frozenset((int, float, str, bytes, type(None), bool))
 
 
@@ -145,15 +148,41 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
-def _job(db: sqlite3.Connection, mode: int, sql: str, params):
+def _execute(db: sqlite3.Connection, sql: str, params, stop: threading.Event):
+    """``db.execute``, waiting up to BUSY_TIMEOUT for another connection's
+    lock.  SQLite's busy handler cannot be interrupted (``interrupt()`` does
+    not reach its sleep), so it waits BUSY_STEP per try and this loop tries
+    again until BUSY_TIMEOUT, stopping as soon as `stop` is set (the task
+    was cancelled).  A BUSY that SQLite returns without waiting (it does so
+    where waiting could deadlock) is raised at once, as SQLite means it."""
+    deadline = None
+    while True:
+        if stop.is_set():
+            raise sqlite3.OperationalError("interrupted")
+        started = time.monotonic()
+        try:
+            return db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            now = time.monotonic()
+            if now - started < BUSY_STEP / 2:
+                raise               # not waited for: a deadlock, retrying cannot help
+            if deadline is None:
+                deadline = started + BUSY_TIMEOUT
+            if now >= deadline:
+                raise
+
+
+def _job(db: sqlite3.Connection, stop: threading.Event, mode: int, sql: str, params):
     try:
-        cur = db.execute(sql, params)
+        cur = _execute(db, sql, params, stop)
     except sqlite3.ProgrammingError as exc:
         if mode != EXECUTE or params or "one statement at a time" not in str(exc):
             raise
         total = 0
         for statement in _statements(sql):
-            cur = db.execute(statement)
+            cur = _execute(db, statement, (), stop)
             total += max(cur.rowcount, 0)
             cur.close()
         return total
@@ -209,15 +238,24 @@ class SqliteConnection(Connection):
         super().__init__(shown)
         self._db = db
         self._worker = worker
+        self._stop = threading.Event()     # set: the running statement's task was cancelled
         weakref.finalize(self, worker.stop)
 
     def _convert_params(self, params):
         return _params(params)
 
+    def _interrupt(self) -> None:
+        """Stop the running statement: SQLite's interrupt() for one that
+        runs, the flag for one waiting for a lock (or not started yet)."""
+        self._stop.set()
+        self._db.interrupt()
+
     async def _run(self, mode, sql, params):
+        # One statement at a time per connection: the previous job has ended.
+        self._stop.clear()
         try:
-            return await self._worker.call(_job, self._db, mode, sql, params,
-                                           interrupt=self._db.interrupt)
+            return await self._worker.call(_job, self._db, self._stop, mode, sql, params,
+                                           interrupt=self._interrupt)
         except Exception as exc:
             if self._closed:   # interrupted by a close() that was cancelled
                 raise DbConnectionError(f"the connection to {self._shown} was closed "
@@ -246,7 +284,7 @@ class SqliteConnection(Connection):
         return isinstance(self._worker.cancelled_outcome, outcome.Value)
 
     async def _stop_running(self) -> None:
-        self._db.interrupt()
+        self._interrupt()
 
     async def _close(self) -> None:
         try:
@@ -268,7 +306,7 @@ def _target(url: str) -> tuple[str, bool]:
 
 
 def _open(path: str, uri: bool) -> sqlite3.Connection:
-    return sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None,
+    return sqlite3.connect(path, timeout=BUSY_STEP, isolation_level=None,
                            check_same_thread=False, uri=uri)
 
 

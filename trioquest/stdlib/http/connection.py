@@ -51,7 +51,7 @@ class Connection:
     more than all the rest)."""
 
     __slots__ = ("server", "settings", "sock", "scope", "request", "waiter", "head",
-                 "keep_alive", "deadline", "phase", "expired")
+                 "keep_alive", "deadline", "phase", "expired", "evicted")
 
     def __init__(self, server, sock) -> None:
         self.server = server
@@ -65,6 +65,7 @@ class Connection:
         self.deadline = math.inf
         self.phase = OTHER
         self.expired = False    # did a read deadline pass (the scope was cancelled)?
+        self.evicted = False    # closed while idle to make room for a new client
 
     def until(self, phase: str, seconds: float) -> None:
         """Enter `phase`, which must end within `seconds`."""
@@ -82,6 +83,24 @@ class Connection:
         elif self.phase is not OTHER:
             self.expired = True
             self.scope.cancel()
+
+    def evict(self) -> bool:
+        """Close this idle connection to make room for a new client (the
+        server is at max_connections): no response is in flight, so the
+        client sees a clean end of stream.  Not if the client has started
+        its next request (bytes are waiting): False then."""
+        try:
+            if self.sock.recv(1, socket.MSG_PEEK):
+                return False
+        except BlockingIOError:
+            pass
+        except OSError:
+            pass                # reset by the client already: closing it is right
+        self.phase = OTHER
+        self.deadline = math.inf
+        self.evicted = True
+        self.scope.cancel()
+        return True
 
     def client_left(self) -> bool:
         """Has the client closed the connection (EOF or reset) while its
@@ -216,6 +235,8 @@ class Connection:
                 self.until(HEAD, s.header_timeout)      # pipelined
             else:
                 self.until(IDLE, s.idle_timeout)
+                if server._room:                # the server is full: room for a new client
+                    server._room_made()
 
     async def read_body(self, h, event, raw_headers):
         """The whole body; or the status to refuse the request with (413,

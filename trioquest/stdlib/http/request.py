@@ -13,6 +13,7 @@ answer.  States are compared with ``is``.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qsl, unquote
 
@@ -161,12 +162,29 @@ class Request:
         return f"<Request {self.method} {self.target}>"
 
 
+def text_type(text: str) -> bytes:
+    """The content-type of a Str body: application/json when the text is a
+    JSON object or array (what ``json.stringify`` makes of a Dict or an
+    Array, as in QEP Example 7's ``"body": json.stringify(users)``),
+    text/plain otherwise."""
+    t = text.strip(" \t\r\n")
+    first, last = t[:1], t[-1:]
+    if (first == "{" and last == "}") or (first == "[" and last == "]"):
+        try:
+            json.loads(t)
+        except ValueError:
+            return TEXT
+        return JSON
+    return TEXT
+
+
 def encode_response(response):
     """(status, [(name, value) bytes], body bytes, close?) of a response Dict.
 
     ``status`` Int 200-599 (default 200); ``headers`` a Dict of Str to Str
     (or Int, Float, or an Array of them for a repeated header); ``body``
-    Str (text/plain; charset=utf-8), Bytes (application/octet-stream), nil
+    Str (text/plain; charset=utf-8, or application/json when it is a JSON
+    object or array: see `text_type`), Bytes (application/octet-stream), nil
     (empty), anything else written as JSON (application/json).  The server
     frames the body and decides about keep-alive: content-length,
     transfer-encoding and connection are its own headers.  ``close?``: the
@@ -186,7 +204,7 @@ def encode_response(response):
                        f"got {to_str(status) if status.__class__ is int else type_name(status)}")
     cls = body.__class__
     if cls is str:
-        data, ctype = body.encode(), TEXT
+        data, ctype = body.encode(), text_type(body)
     elif cls is bytes:
         data, ctype = body, OCTETS
     elif body is None:
@@ -307,7 +325,7 @@ _NOT_SENT = "the connection was closed; no response was sent"
 
 def _report(headline: str, err) -> None:
     from ...eval.interpreter import uncaught_lines
-    from ...render import print_error
+    from ...error_report import print_error
 
     print_error([("headline", headline)] + uncaught_lines(err))
 

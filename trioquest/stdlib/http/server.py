@@ -32,6 +32,7 @@ import math
 import socket
 from collections import deque
 from functools import partial
+from operator import attrgetter
 
 import outcome
 import trio
@@ -43,7 +44,7 @@ from ...nursery_bridge.diagnostics import describes
 from ...nursery_bridge.runner import start_task
 from ...nursery_bridge.scope import CURRENT_SCOPE, DONE, opened
 from ..handles import Closing, UntilNil
-from .connection import ANSWER, BODY, HEAD, Connection
+from .connection import ANSWER, BODY, HEAD, IDLE, Connection
 from .request import ANSWERABLE, DEAD, EXPIRED, QUEUED, TAKEN, answer_with
 
 _Abort = trio.lowlevel.Abort
@@ -53,6 +54,7 @@ _wait = trio.lowlevel.wait_task_rescheduled
 _CancelScope = trio.CancelScope
 _wait_readable = trio.lowlevel.wait_readable
 
+_deadline = attrgetter("deadline")
 LIVENESS = 1.0          # how often the reaper checks that clients waiting for answers are there
 _TEMPORARY_ACCEPT = {errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.ENOBUFS}
 
@@ -76,6 +78,9 @@ class Server(Closing, UntilNil):
         self._closed = False
         self._next_wake = math.inf          # when the reaper wakes next
         self._reaper_scope = None
+        self._limit = trio.Semaphore(settings.max_connections)
+        self._room = trio.lowlevel.ParkingLot()     # _make_room waits here
+        self._evicting = 0                  # idle connections closed, not ended yet
         self._task = start_task(self._run, self._label, None, False)    # the server's work
         # A task cancelled before it starts never runs _run (nor its finally).
         self._task.on_done(lambda _task: self._shutdown())
@@ -179,12 +184,14 @@ class Server(Closing, UntilNil):
     async def _run(self) -> None:
         """The server's task: accept connections, each in a Trio task, beside
         the reaper; when closed, wait for the connections to end."""
-        limit = trio.Semaphore(self._settings.max_connections)
+        limit = self._limit
         try:
             async with trio.open_nursery() as outer:
                 outer.start_soon(self._reaper, name="http.server reaper")
                 async with trio.open_nursery() as connections:
                     while True:
+                        if not limit.value and not await self._make_room():
+                            break
                         await limit.acquire()
                         sock = await self._accept_socket()
                         if sock is None:
@@ -194,6 +201,45 @@ class Server(Closing, UntilNil):
                 outer.cancel_scope.cancel()
         finally:
             self._shutdown()
+
+    async def _make_room(self) -> bool:
+        """All max_connections are open: wait until one of them ends.  While
+        a client waits to be accepted, the connection idle the longest
+        between two requests (keep-alive) is closed to make room for it, one
+        at a time; with none idle the client waits.  False once closed."""
+        limit = self._limit
+        while not limit.value:
+            if not self._evicting:
+                try:
+                    await _wait_readable(self._sock)    # a client is waiting
+                except trio.ClosedResourceError:
+                    return False
+                if self._closed:
+                    return False
+                if limit.value:
+                    break
+                if self._evict_idle():
+                    continue
+            await self._room.park()     # until a connection ends, or becomes idle
+            if self._closed:
+                return False
+        return True
+
+    def _evict_idle(self) -> bool:
+        """Close the connection idle the longest (its idle deadline is the
+        earliest), unless the client has started its next request."""
+        idle = [c for c in self._connections if c.phase is IDLE]
+        idle.sort(key=_deadline)
+        for conn in idle:
+            if conn.evict():
+                self._evicting += 1
+                return True
+        return False
+
+    def _room_made(self) -> None:
+        """A connection ended or became idle: `_make_room` looks again."""
+        if self._room:
+            self._room.unpark_all()
 
     async def _accept_socket(self):
         """The next client socket (non-blocking, no Nagle), None once closed."""
@@ -228,6 +274,9 @@ class Server(Closing, UntilNil):
             self._connections.discard(conn)
             conn.close()
             limit.release()
+            if conn.evicted:
+                self._evicting -= 1
+            self._room_made()
             request = conn.request
             if request is not None and request._state in ANSWERABLE:
                 self._expire(request, request._state, None, "the closed connection")
@@ -321,6 +370,7 @@ class Server(Closing, UntilNil):
         accepters = self._accepters
         while accepters:
             _reschedule(accepters.popleft(), outcome.Value(None))
+        self._room.unpark_all()
 
     def _shutdown(self) -> None:
         """The server's task ends (closed, or cancelled with its scope)."""
