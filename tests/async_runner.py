@@ -16,11 +16,12 @@ _MOCK = object()
 
 
 def run_async(source: str, *, dedent: bool = True, filename: str = "prog.q", watch=None,
-              track_origins: bool = False, clock=_MOCK):
+              track_origins: bool = False, clock=_MOCK, **options):
     """(stdout, interpreter) of a program run under an autojumping MockClock
     (`clock=None`: Trio's real clock, for programs doing real I/O).
     Errors propagate (use `error_report` to see the report).  `watch(bridge)`
-    runs beside the program (see nursery_bridge.runner.run_program)."""
+    runs beside the program (see nursery_bridge.runner.run_program), and
+    `options` go to it too (deadlock=, failure_grace=, reporter=)."""
     if clock is _MOCK:
         clock = trio.testing.MockClock(autojump_threshold=0)
     if dedent:
@@ -30,7 +31,7 @@ def run_async(source: str, *, dedent: bool = True, filename: str = "prog.q", wat
     with contextlib.redirect_stdout(out):
         interp.run_main(Source(source, filename),
                         clock=clock, watch=watch,
-                        track_origins=track_origins)
+                        track_origins=track_origins, **options)
     return out.getvalue(), interp
 
 

@@ -151,12 +151,12 @@ class Diagnostics:
         return found
 
     def record_leaks(self, found) -> None:
-        """The `leaks_of` whose task ended cancelled (a task that finished on
-        its own meanwhile, such as a sender whose value was just received,
-        did not leak)."""
+        """The `leaks_of` whose task the cancellation cut short (a task that
+        finished on its own meanwhile, such as a sender whose value was just
+        received, did not leak)."""
         seen = {b.channel for b in self.blocked_channels}
         for task, leak, blocked in found:
-            if task.state != "cancelled":
+            if task.state == "finished":
                 continue
             self.leaks.append(leak)
             for b in blocked:

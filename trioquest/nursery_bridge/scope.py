@@ -24,6 +24,7 @@ import contextvars
 import trio
 
 from .checkin import checkin
+from ..errors import OutputClosed
 from .errors import TaskGroupError
 from .waits import INTERNAL, in_memory
 
@@ -76,6 +77,8 @@ class Scope:
                     errors.append(t)
         if errors:
             diagnostics.record_unobserved(errors)
+            if isinstance(self.failing, _ENDING):
+                return      # the program is ending (Ctrl-C, a signal): that goes on
             raise_failures([t.error for t in errors], self.failing)
 
     def describe(self) -> str:
@@ -92,6 +95,9 @@ class Scope:
             file, line, function, called = self.where
             return f"{function}() {'called' if called else 'defined'} at {file}:{line}"
         return self.label
+
+
+_ENDING = (KeyboardInterrupt, OutputClosed)   # what ends the whole program
 
 
 class TaskScope(Scope):

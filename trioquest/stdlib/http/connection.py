@@ -224,7 +224,7 @@ class Connection:
                                                f"{_secs(s.handler_timeout)})")
                 state = EXPIRED
             if state is EXPIRED:
-                if not await self.send_status(503):
+                if not await self.send_status(request._status):
                     return
             elif state is not SENT:
                 return                      # FAILED: the connection is closed

@@ -6,8 +6,9 @@ A request is read whole (head and body) by its connection (connection.py)
 before it is handed over; its state says who may answer it: QUEUED, waiting
 for ``accept()``; TAKEN, returned by it; SENDING, ``send_response`` is
 writing; SENT, answered; FAILED, writing failed (the connection is closed);
-EXPIRED, the server answered 503 itself (handler_timeout, the server
-closed, a serve() handler cancelled); DEAD, the connection closed before an
+EXPIRED, the server answered itself: 503 (handler_timeout, the server
+closed, a serve() handler cancelled) or 500 (the task holding it failed
+before answering: `answer_for_failed_task`); DEAD, the connection closed before an
 answer.  States are compared with ``is``.
 """
 
@@ -61,7 +62,7 @@ class Request:
 
     _q_name = "Request"
     __slots__ = ("method", "target", "path", "_raw_query", "_query", "_raw_headers", "_headers",
-                 "_body", "_conn", "_state", "_task", "_why")
+                 "_body", "_conn", "_state", "_task", "_why", "_status")
 
     def __init__(self, conn, method: str, target: str, raw_headers, body: bytes) -> None:
         self.method = method
@@ -80,6 +81,7 @@ class Request:
         self._state = QUEUED
         self._task = None       # the serve() task answering it
         self._why = None        # why the server answered it itself (EXPIRED)
+        self._status = 503      # ... and with what
 
     @property
     def query(self) -> dict:

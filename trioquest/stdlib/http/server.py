@@ -41,11 +41,12 @@ from ...errors import TypeErr
 from ...eval.values.forms import type_name
 from ...eval.values.methods import register
 from ...nursery_bridge.diagnostics import describes
+from ...nursery_bridge.failures import FAILURE_HOOKS
 from ...nursery_bridge.runner import start_task
 from ...nursery_bridge.scope import CURRENT_SCOPE, DONE, opened
 from ..handles import Closing, UntilNil
 from .connection import ANSWER, BODY, HEAD, IDLE, Connection
-from .request import ANSWERABLE, DEAD, EXPIRED, QUEUED, TAKEN, answer_with
+from .request import ANSWERABLE, DEAD, EXPIRED, QUEUED, TAKEN, Request, answer_with
 
 _Abort = trio.lowlevel.Abort
 _current_time = trio.current_time
@@ -327,14 +328,16 @@ class Server(Closing, UntilNil):
         else:
             self._queue.append(request)
 
-    def _expire(self, request, state, why, canceller="the handler_timeout") -> None:
+    def _expire(self, request, state, why, canceller="the handler_timeout",
+                status: int = 503) -> None:
         """The server answers `request` itself (state was QUEUED or TAKEN):
-        its connection task is woken to write the 503, and a serve() task
-        still answering it is cancelled."""
+        its connection task is woken to write the 503 (or `status`), and a
+        serve() task still answering it is cancelled."""
         if state is QUEUED:
             self._queue.remove(request)
         request._state = EXPIRED
         request._why = why
+        request._status = status
         if state is TAKEN:
             task = request._task
             if task is not None and task.state not in DONE:
@@ -406,3 +409,30 @@ register(Server, {
     "accept": Server.accept, "serve": Server.serve, "close": Server.close,
     "port": Server.port, "address": Server.address, "is_closed": Server.is_closed,
 })
+
+
+def answer_for_failed_task(task, error) -> None:
+    """A Quest task failed while it held requests it had not answered (QEP
+    Example 7: ``async.spawn(fun () handle_request(request) end)`` and a bug
+    in handle_request): each gets 500 at once, not a 503 when
+    handler_timeout ends.  The requests held are those the failed code had
+    in its variables: the locals of every Quest function it was in when it
+    failed, and the variables its task's function captured."""
+    held = []
+    tb = error.__traceback__
+    while tb is not None:
+        held.extend(tb.tb_frame.f_locals.values())
+        tb = tb.tb_next
+    for cell in getattr(task.fn, "__closure__", None) or ():
+        try:
+            held.append(cell.cell_contents)
+        except ValueError:      # an empty cell
+            pass
+    for request in held:
+        if request.__class__ is Request and request._state is TAKEN:
+            request._conn.server._expire(
+                request, TAKEN, f"500 ({task.describe()}, which held it, failed)",
+                canceller="the failure of the task holding it", status=500)
+
+
+FAILURE_HOOKS.append(answer_for_failed_task)
