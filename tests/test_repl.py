@@ -154,3 +154,52 @@ def test_methods_complete_after_a_dot(repl):
     repl.send("()\r")
     repl.expect(styled('"ABC"'))
     repl.expect(FRESH)
+
+
+def test_a_background_failure_is_shown_above_the_prompt_and_counted(repl):
+    enter(repl, 'let t = async.spawn(fun () await async.sleep(0.05) raise "bg " .. "boom" end, '
+                'name: "b" .. "g")')
+    # printed when it happens (after the grace period), not when the session ends
+    repl.expect(styled('trioquest: task 1 (bg) failed and nothing has awaited it'))
+    repl.expect(styled("repl-1:1:"))
+    repl.expect(styled("RuntimeErr: bg boom"))
+    repl.sendline(":tasks")
+    repl.expect(styled('task 1 "bg"  failed  RuntimeErr: bg boom at repl-1:1'))
+    repl.expect(FRESH)
+    repl.sendline(":leaks")
+    repl.expect(styled("Task leak report: 1 unobserved failure"))
+    repl.expect(FRESH)
+    repl.sendeof()
+    repl.expect(styled("trioquest: 1 unobserved failure (--leaks=report shows them)"))
+    repl.expect(pexpect.EOF)
+    repl.close()
+    assert repl.exitstatus == 0     # shown already: leaving is no error, and no crash
+
+
+def test_a_deadlock_at_the_prompt_is_reported_and_the_session_goes_on(repl):
+    enter(repl, "let ch = async.channel()")
+    repl.sendline("await ch.recv()")
+    repl.expect(styled("trioquest: deadlock: what each task waits on"))
+    repl.expect(styled("main program  recv on channel (unbounded) from repl-1:1 at repl-2:1"))
+    repl.expect(styled("repl-2:1:1: DeadlockError: every task is waiting"))
+    repl.expect(FRESH)
+    enter(repl, "6 * 7", "\r\n42")
+
+
+def test_a_module_as_a_value_never_ends_the_session(repl):
+    enter(repl, 'use "std/math"')
+    repl.sendline("math")
+    repl.expect(FRESH)
+    repl.sendline("async")
+    repl.expect(FRESH)
+    enter(repl, "6 * 7", "\r\n42")
+
+
+def test_sigterm_ends_the_session(repl):
+    import signal
+
+    enter(repl, "let n = 1")
+    repl.kill(signal.SIGTERM)
+    repl.expect(pexpect.EOF)
+    repl.close()
+    assert repl.exitstatus == 143

@@ -8,6 +8,7 @@ wait for the program's own output, never for time."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -147,3 +148,28 @@ def test_from_a_shell_script_background_job(tmp_path):
     assert sorted(lines[1:3]) == ["main ensure ran", "worker ensure ran"]
     assert lines[3:] == ["status 143"]
     assert (tmp_path / "err").read_text() == ""
+
+
+def test_the_ctrl_c_tree_shows_the_main_wait_and_a_task_spinning_in_its_first_step(tmp_path):
+    child = start(tmp_path, '''use "std/async"
+let results = async.channel()
+async.spawn(fun ()
+    puts("spinning")
+    let i = 0
+    while true
+        i = i + 1
+    end
+end, name: "spinner")
+for r in results
+    puts(r)
+end
+''')
+    assert child.stdout.readline() == "spinning\n"
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    lines = err.splitlines()
+    assert lines[:3] == ["tasks at the interrupt",
+                         "├── main program  for-in on channel (unbounded) from prog.q:2 at prog.q:10",
+                         "└── the module"]
+    assert re.match(r'    └── task 1 "spinner"  running  running at prog\.q:[4-7]  age ', lines[3])

@@ -21,7 +21,7 @@ from types import CoroutineType
 
 import trio
 
-from . import __version__, render
+from . import __version__, render, signals
 from .errors import IncompleteInputError, QuestError
 from .line_editor import WORD, LineEditor
 from .source import Source
@@ -77,6 +77,8 @@ class Session:
                 try:
                     text = await self.read()
                 except KeyboardInterrupt:
+                    if signals.RECEIVED:    # SIGTERM / SIGHUP: the session ends
+                        raise
                     continue
                 except EOFError:
                     break
@@ -134,7 +136,12 @@ class Session:
             except QuestExit as e:
                 self.exit_code = e.code
                 return
-            except (Exception, KeyboardInterrupt) as e:
+            except KeyboardInterrupt:
+                if signals.RECEIVED:        # SIGTERM / SIGHUP: the session ends
+                    raise
+                self.console.print("KeyboardInterrupt", style="red")
+                return
+            except Exception as e:
                 self._show_error(e, uncaught_lines)
                 return
             finally:
@@ -144,21 +151,28 @@ class Session:
         elif result is not None:
             from .eval.values.forms import to_rep
 
-            self.console.print(to_rep(result), highlight=True, markup=False)
+            try:
+                shown = to_rep(result)
+            except Exception as e:  # noqa: BLE001 - a value that cannot show itself
+                self._show_error(e, uncaught_lines)
+                return
+            self.console.print(shown, highlight=True, markup=False)
 
     def _show_error(self, e, uncaught_lines) -> None:
         from .errors import QuestSyntaxError
 
-        if isinstance(e, KeyboardInterrupt):
-            self.console.print("KeyboardInterrupt", style="red")
-        elif isinstance(e, QuestSyntaxError):
+        if isinstance(e, QuestSyntaxError):
             self.console.file.flush()
             print(e, file=sys.stderr)
         else:
             from .eval.values.exceptions import raised_in_quest
 
             if not isinstance(e, (QuestError, RecursionError)) and not raised_in_quest(e):
-                raise e
+                # a bug of trioquest: say so, and let the session go on
+                self.console.print(f"trioquest: internal error: {type(e).__name__}: {e} "
+                                   "(please report it)", style="red", markup=False,
+                                   highlight=False)
+                return
             render.print_error(uncaught_lines(e))
 
     # -- commands ----------------------------------------------------------------------------
@@ -171,8 +185,9 @@ class Session:
             self.console.print(render.task_tree(snapshot(self.bridge, main=False)))
         elif words == [":tasks", "live"]:
             await self.live_tasks()
-        elif words == [":leaks"]:
-            self.console.print(render.leak_report(self.bridge.diagnostics))
+        elif words == [":leaks"]:   # so far: with the failures nobody has observed yet
+            so_far = self.bridge.diagnostics.with_failures(self.bridge.failures.unobserved())
+            self.console.print(render.leak_report(so_far))
         elif words in ([":help"], [":h"], [":?"]):
             self.console.print(HELP, highlight=False, markup=False)
         elif words in ([":quit"], [":q"], [":exit"]):
@@ -330,6 +345,7 @@ def run_repl(args) -> int:
     from .cli import report_diagnostics
     from .eval.interpreter import Interpreter
     from .nursery_bridge.runner import run_program
+    from .reports import ConsoleReporter
 
     from .nursery_bridge import portals
 
@@ -345,12 +361,29 @@ def run_repl(args) -> int:
     editor.complete = session.complete
     diagnostics = []
     sys.stdout = _Above(editor, real_stdout)
+    status = None
     try:
         run_program(session.main, on_diagnostics=diagnostics.append,
-                    deadlock=args.deadlock == "on", failure_grace=args.failure_grace)
+                    deadlock=args.deadlock == "on", failure_grace=args.failure_grace,
+                    reporter=ConsoleReporter(console))
     except KeyboardInterrupt:
-        return 130
+        return signals.exit_status()
+    except QuestError as e:     # failures of background tasks, raised as the session ends
+        status = _failed_at_exit(e)
     finally:
         sys.stdout = real_stdout
-    status = session.exit_code or 0
+    status = session.exit_code or status or 0
     return report_diagnostics(diagnostics[0] if diagnostics else None, args, status)
+
+
+def _failed_at_exit(error) -> int | None:
+    """Background tasks failed and nobody awaited them: shown above the
+    prompt when they failed, so leaving the session only mentions them
+    (the leak summary counts them); one never shown is reported now (1)."""
+    from .eval.interpreter import uncaught_lines
+
+    errors = getattr(error, "errors", None) or [error]
+    if all(getattr(e, "_q_reported_by", None) for e in errors):
+        return None
+    render.print_error(uncaught_lines(error))
+    return 1

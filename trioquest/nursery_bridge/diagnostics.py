@@ -9,6 +9,7 @@ defining waiting operations register with `describes`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from ..eval.values.exceptions import QUEST_SOURCES
@@ -108,6 +109,14 @@ class Diagnostics:
     at_interrupt: tuple | None = None       # the task tree when Ctrl-C came
     at_exit: tuple | None = None            # the task tree when the main program ended
     deadlocks: list = field(default_factory=list)   # the task tree at each deadlock found
+
+    def with_failures(self, tasks) -> Diagnostics:
+        """These diagnostics, and the failures of `tasks` that no scope has
+        recorded yet (what has leaked so far, while the program runs)."""
+        recorded = {u.task_id for u in self.unobserved}
+        extra = Diagnostics()
+        extra.record_unobserved([t for t in tasks if t.id not in recorded])
+        return dataclasses.replace(self, unobserved=self.unobserved + extra.unobserved)
 
     def anything(self) -> bool:
         return bool(self.leaks or self.unobserved or self.never_awaited or self.blocked_channels)
@@ -301,6 +310,10 @@ def _waiting(task, now: float, running=None):
     """(what `task` waits on in Quest terms, the channels it waits on)."""
     if task.state == "pending":
         return "not started yet", []
+    if task.state == "failed":      # nobody has observed it: what it failed with, and where
+        err = task.error
+        where = f" at {err.filename}:{err.line}" if err.line else ""
+        return f"{err.type_name}: {err.reason}{where}", []
     coro = task.coro
     if coro is None or task.state != "running":
         return None, []
@@ -344,6 +357,7 @@ def live_tasks(bridge) -> list:
         if frame is not None and frame.f_code is main_code:
             found.append(frame.f_locals["self"])
     found = [t for t in found if t.state in ("pending", "running")]
+    found.extend(bridge.failures.unobserved())     # failed, and nobody has looked yet
     found.sort(key=lambda t: (t.id is None, t.id or 0))
     return found
 

@@ -42,7 +42,7 @@ def task_failed(task) -> None:
             pass
     watch = WATCH.get()
     if watch is not None:
-        watch.failed(task)
+        watch.task_failed(task)
 
 
 class FailureWatch:
@@ -50,11 +50,18 @@ class FailureWatch:
         self.bridge = bridge
         self.grace = grace
         self.pending: deque = deque()   # (due, task), oldest first
+        self.failed: list = []          # tasks that failed, while nobody observed them
+        self.compact_at = 64
         self.parked = None
         self.cancel_scope = trio.CancelScope()
 
-    def failed(self, task) -> None:
+    def task_failed(self, task) -> None:
         """`task` has just failed and nobody has observed its error yet."""
+        failed = self.failed
+        failed.append(task)
+        if len(failed) >= self.compact_at:      # forget the observed ones (amortised)
+            failed[:] = self.unobserved()
+            self.compact_at = max(64, 2 * len(failed))
         if self.grace is None:
             return
         self.pending.append((self.bridge.now() + self.grace, task))
@@ -62,6 +69,11 @@ class FailureWatch:
         if parked is not None:
             self.parked = None
             trio.lowlevel.reschedule(parked)
+
+    def unobserved(self) -> list:
+        """The failed tasks whose error nobody has observed yet (the task
+        tree shows them; the REPL's :leaks counts them)."""
+        return [t for t in self.failed if not t.observed]
 
     def stop(self) -> None:
         self.cancel_scope.cancel()
