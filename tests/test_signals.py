@@ -173,3 +173,21 @@ end
                          "├── main program  for-in on channel (unbounded) from prog.q:2 at prog.q:10",
                          "└── the module"]
     assert re.match(r'    └── task 1 "spinner"  running  running at prog\.q:[4-7]  age ', lines[3])
+
+
+def test_ctrl_c_of_a_server_is_not_a_leak(tmp_path):
+    child = start(tmp_path, '''use "std/async"
+use "std/http/server"
+let server = http.server("127.0.0.1:0")
+async.spawn(fun () puts(server.port()) end)
+while true
+    let request = await server.accept()
+    async.spawn(fun () await request.send_response({status: 200, body: "hi"}) end)
+end
+''')
+    int(child.stdout.readline())
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert err.startswith("tasks at the interrupt\n")
+    assert "leak" not in err and "cancelled at scope exit" not in err
