@@ -7,6 +7,7 @@ import pytest
 from trioquest import cli, cli_options
 from trioquest.cli import main
 from trioquest.cli_options import RUNNING, GlobalOption
+from cli_helpers import program, run  # noqa: F401 - program is a fixture
 
 ARGV = 'use "std/sys"\nputs(sys.argv)\n'
 LEAKY = '''use "std/async"
@@ -15,22 +16,6 @@ await async.sleep(0)
 puts("done")
 '''
 SUMMARY = "trioquest: 1 task cancelled at scope exit (--leaks=report shows them)\n"
-
-
-@pytest.fixture
-def program(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def write(text, name="prog.q"):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        return name
-    return write
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.mark.parametrize("argv", [

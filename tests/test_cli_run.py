@@ -1,13 +1,13 @@
 """`trioquest` running programs: every exit status, --leaks in each mode,
---tasks-on-exit, programs on stdin, Ctrl-C."""
+--tasks-on-exit, programs on stdin (signals: test_signals.py)."""
 
 import json
-import signal
 import subprocess
 import sys
 
 import pytest
 
+from cli_helpers import program, run  # noqa: F401 - program is a fixture
 from trioquest.cli import main
 
 LEAKY = '''use "std/async"
@@ -17,22 +17,6 @@ fetch()
 await async.yield_now()
 puts("main done")
 '''
-
-
-@pytest.fixture
-def program(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def write(text, name="prog.q"):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        return name
-    return write
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_exit_status_0_1_and_sys_exit(program, capsys):
@@ -156,43 +140,6 @@ def test_help_documents_every_option_and_command(capsys):
                  "--debug", "--emit-python", "--version", "-c", "check", "run", "test", "repl",
                  "stdin", "130"):
         assert word in text, word
-
-
-def test_ctrl_c_cancels_cleanly_prints_the_task_tree_and_exits_130(tmp_path):
-    # "started" comes from a task once the main program waits in its sleep
-    (tmp_path / "prog.q").write_text('''use "std/async"
-let ch = async.channel()
-async.spawn(fun ()
-    try
-        await ch.recv()
-    ensure
-        puts("worker ensure ran")
-    end
-end, name: "worker")
-async.spawn(fun () await async.yield_now() puts("started") end, name: "announcer")
-try
-    await async.sleep(100)
-ensure
-    puts("main ensure ran")
-end
-''')
-    child = subprocess.Popen(
-        [sys.executable, "-m", "trioquest", "prog.q"], cwd=tmp_path, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    assert child.stdout.readline() == "started\n"   # waits for the line, not for time
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=60)
-    assert child.returncode == 130
-    assert sorted(out.splitlines()) == ["main ensure ran", "worker ensure ran"]
-    lines = err.splitlines()
-    assert lines[:3] == ["tasks at the interrupt",
-                         "├── main program  sleep, 100 s left at prog.q:12",
-                         "└── the module"]
-    assert lines[3].startswith('    ├── task 1 "worker"  running  recv on channel (unbounded) '
-                               'from prog.q:2 at prog.q:5  age ')
-    assert lines[4].startswith('    └── task 2 "announcer"  running  ')
-    assert lines[5:] == []  # what a signal cancels is not a leak
 
 
 @pytest.mark.parametrize("in_task, writer", [(False, "puts"), (True, "puts"),
