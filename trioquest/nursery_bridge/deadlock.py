@@ -24,7 +24,8 @@ it is outside the run's clock, so a MockClock sees no deadline of ours.  The
 last task found wakeable is remembered and looked at first next time, so a
 program with many parked tasks and one in I/O costs one look per check.
 
-What happens then is the bridge's business (`runner.Bridge.deadlocked`).
+Then `respond` shows the task tree and raises DeadlockError where the main
+program waits.
 
 For trioquest's own tests, two environment variables: TRIOQUEST_DEADLOCK_INTERVAL
 (seconds between checks) and TRIOQUEST_DEADLOCK_TRACE=1 (each check writes
@@ -41,7 +42,8 @@ import threading
 
 import trio
 
-from .waits import parked_wait
+from .errors import DeadlockError
+from .waits import USER, parked_wait
 
 INTERVAL = 0.2      # seconds between checks: a deadlock ends the program within ~0.4 s
 
@@ -163,3 +165,39 @@ class Watchdog:
             parked.append((task, *wait))
         self.witness = None
         return "deadlock", parked
+
+
+def respond(bridge, parked) -> None:
+    """The watchdog found every task parked for good: show the task tree
+    and raise DeadlockError where the main program waits; if it does not
+    wait in Quest code (it is ending, and tasks it cancelled are stuck in
+    their cleanup), in every task that waits."""
+    from .diagnostics import snapshot, wait_of
+
+    main = [p for p in parked if p[0] is bridge.main_trio_task and p[1] == USER]
+    targets = main or [p for p in parked if p[1] == USER]
+    targets = [p for p in targets if getattr(p[0], "_abort_func", None) is not None]
+    if not targets:
+        return
+    tree = snapshot(bridge)
+    bridge.diagnostics.deadlocks.append(tree)
+    if main:
+        what, _, _ = wait_of(bridge.main.coro, bridge.now())
+        message = ("every task is waiting and nothing can wake any of them "
+                   f"(the main program waits here: {what})")
+    else:
+        message = ("every task is waiting and nothing can wake any of them "
+                   "(while the program ends)")
+    bridge.reporter.deadlock(tree, message)
+    for trio_task, _, _ in targets:
+        _raise_in(trio_task, DeadlockError(message))
+
+
+def _raise_in(trio_task, error: BaseException) -> None:
+    """Raise `error` in a Trio task parked in a wait, as Trio delivers a
+    Ctrl-C to the main task: the wait's abort function tidies up (it leaves
+    the channel's or lock's queue), then the task resumes with the error."""
+    def raise_error():
+        raise error
+
+    trio_task._attempt_abort(raise_error)

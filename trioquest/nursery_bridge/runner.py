@@ -8,28 +8,24 @@ the main task, so every task of the run inherits it.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import itertools
-import signal
 import sys
-import threading
+from functools import partial
 
 import trio
 
-from .. import signals
 from ..errors import OutputClosed, RuntimeErr, TypeErr
 from ..eval.values.exceptions import QUEST_SOURCES
 from .checkin import checkin
-from .deadlock import Watchdog
+from .deadlock import Watchdog, respond
 from .diagnostics import Diagnostics
-from .errors import DeadlockError
 from .failures import GRACE, WATCH, FailureWatch
 from .never_awaited import recording_never_awaited
 from .portals import PORTALS
+from .interrupts import interrupts, lending_sigint
 from .reporting import current_reporter
 from .wait_graph import MAIN, MainProgram
-from .waits import USER
 from .scope import COMPACT_AT, CURRENT_SCOPE, DONE, FAILED, Scope, opened
 from .starter import Starter, given
 from .task import CURRENT_TASK, Task, ensure_portal, is_awaitable
@@ -50,41 +46,6 @@ class Bridge:
         self.failures = FailureWatch(self, failure_grace)
         self.main = MainProgram()
         self.main_trio_task = None
-
-    def deadlocked(self, parked) -> None:
-        """The watchdog found every task parked for good (`deadlock`): show
-        the task tree and raise DeadlockError where the main program waits;
-        if it does not wait in Quest code (it is ending, and tasks it
-        cancelled are stuck in their cleanup), in every task that waits."""
-        from .diagnostics import snapshot, wait_of
-
-        main = [p for p in parked if p[0] is self.main_trio_task and p[1] == USER]
-        targets = main or [p for p in parked if p[1] == USER]
-        targets = [p for p in targets if getattr(p[0], "_abort_func", None) is not None]
-        if not targets:
-            return
-        tree = snapshot(self)
-        self.diagnostics.deadlocks.append(tree)
-        if main:
-            what, _, _ = wait_of(self.main.coro, self.now())
-            message = ("every task is waiting and nothing can wake any of them "
-                       f"(the main program waits here: {what})")
-        else:
-            message = ("every task is waiting and nothing can wake any of them "
-                       "(while the program ends)")
-        self.reporter.deadlock(tree, message)
-        for trio_task, _, _ in targets:
-            _raise_in(trio_task, DeadlockError(message))
-
-
-def _raise_in(trio_task, error: BaseException) -> None:
-    """Raise `error` in a Trio task parked in a wait, as Trio delivers a
-    Ctrl-C to the main task: the wait's abort function tidies up (it leaves
-    the channel's or lock's queue), then the task resumes with the error."""
-    def raise_error():
-        raise error
-
-    trio_task._attempt_abort(raise_error)
 
 
 def current_bridge() -> Bridge:
@@ -236,9 +197,9 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
         bridge.main_trio_task = trio.lowlevel.current_task()
         bridge.main.coro = bridge.main_trio_task.coro
         MAIN.set(bridge.main)
-        watchdog = Watchdog(bridge.deadlocked) if deadlock else None
+        watchdog = Watchdog(partial(respond, bridge)) if deadlock else None
         try:
-            with _interrupts(bridge, sigint_before):
+            with interrupts(bridge, sigint_before):
                 return await _serve(bridge, body, watch, tasks_at_exit)
         finally:
             if watchdog is not None:
@@ -247,65 +208,11 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
             if on_diagnostics is not None:
                 on_diagnostics(bridge.diagnostics)
 
-    with recording_never_awaited(track_origins), _lending_sigint() as sigint_before:
+    with recording_never_awaited(track_origins), lending_sigint() as sigint_before:
         try:
             return trio.run(main, clock=clock)
         except BaseExceptionGroup as group:
             raise _single(group) from None
-
-
-@contextlib.contextmanager
-def _interrupts(bridge, sigint_before):
-    """Ctrl-C, SIGTERM and SIGHUP during the run (`trioquest.signals`):
-    keep the task tree as it is when the first arrives, then let Trio's own
-    Ctrl-C handler deliver the KeyboardInterrupt (everything unwinds).
-    `sigint_before` is SIGINT's handler before the run when the command
-    line's handlers are in place (the run borrowed SIGINT so that Trio
-    installs its handler); else only SIGINT is taken over, for the run."""
-    trio_handler = None
-    if threading.current_thread() is threading.main_thread():
-        trio_handler = signal.getsignal(signal.SIGINT)
-    if not callable(trio_handler) or trio_handler is signals.HANDLER:
-        yield                        # Trio did not take SIGINT: not ours to take
-        return
-
-    def interrupt(frame):
-        if bridge.diagnostics.at_interrupt is None:
-            from .diagnostics import snapshot
-
-            try:
-                bridge.diagnostics.at_interrupt = snapshot(bridge, frame)
-            except Exception:  # noqa: BLE001 - never let the report stop the interrupt
-                bridge.diagnostics.at_interrupt = ()
-        trio_handler(signal.SIGINT, frame)
-
-    if sigint_before is not None:
-        signal.signal(signal.SIGINT, sigint_before)  # ours again (or still ignored)
-        with signals.delegate(interrupt):
-            yield
-        return
-    signal.signal(signal.SIGINT, lambda signum, frame: interrupt(frame))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, trio_handler)
-
-
-@contextlib.contextmanager
-def _lending_sigint():
-    """With the command line's signal handlers in place, SIGINT's handler
-    is Python's default for the moment Trio starts (Trio installs its
-    Ctrl-C delivery only over that one); `_interrupts` puts it back."""
-    if threading.current_thread() is not threading.main_thread() \
-            or not any(signals.installed(s) for s in signals.SIGNALS):
-        yield None
-        return
-    before = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield before
-    finally:
-        signal.signal(signal.SIGINT, before)
 
 
 async def _serve(bridge, body, watch, tasks_at_exit):
