@@ -154,3 +154,13 @@ def test_methods_complete_after_a_dot(repl):
     repl.send("()\r")
     repl.expect(styled('"ABC"'))
     repl.expect(FRESH)
+
+
+def test_a_module_typed_at_the_prompt_is_shown_like_any_value(repl):
+    enter(repl, "async", "\r\n<module async>")
+    enter(repl, 'use "std/math"')
+    enter(repl, "math", "\r\n<module math>")
+    enter(repl, "math._rep()", '\r\n"<module math>"')
+    enter(repl, "math.nope", "repl-5:1:1: AttrErr: Module math has no public member 'nope'")
+    enter(repl, "[math, async]", "\r\n[<module math>, <module async>]")
+    assert repl.isalive()

@@ -107,6 +107,8 @@ def attr(obj, name: str):
     if cls is modules.QModule or isinstance(obj, type):
         try:
             return getattr(obj, name)
+        except E.AttrErr:
+            raise
         except AttributeError:
             raise E.AttrErr(f"{to_str(obj)} has no member '{name}'") from None
     if isinstance(obj, QuestRaised):

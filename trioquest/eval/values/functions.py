@@ -33,6 +33,8 @@ def _member(name: str):
     def call(obj, *args, **kwargs):
         try:
             member = getattr(obj, name)
+        except AttrErr:
+            raise
         except AttributeError:
             raise AttrErr(f"{to_str(obj)} has no member '{name}'") from None
         return member(*args, **kwargs)
