@@ -231,4 +231,4 @@ def test_a_std_coroutine_never_awaited_in_a_sync_program_gives_no_python_warning
                                      'puts(r.cls())\n')
     done = subprocess.run([sys.executable, "-m", "trioquest", "prog.q"], cwd=tmp_path,
                           text=True, capture_output=True, timeout=60)
-    assert (done.returncode, done.stdout, done.stderr) == (0, "coroutine\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "Awaitable\n", "")

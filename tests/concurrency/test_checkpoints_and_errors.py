@@ -225,5 +225,4 @@ def test_block_on_takes_an_awaitable_as_well_as_a_function():
         use "std/async"
         async fun f() 1 end
         async.block_on(f, 2)
-    ''').startswith("prog.q:3:1: ArgErr: async.block_on() takes 1 positional argument but 2 "
-                      "were given\n")
+    ''').startswith("prog.q:3:1: ArgErr: async.block_on() expects 1 argument, got 2\n")

@@ -22,7 +22,7 @@ from .values.bigint import BigInt
 from .values.dicts import key_of
 from .values.exceptions import QuestRaised, caught, error_type
 from .values.formatting import format_value
-from .values.forms import to_str, type_name
+from .values.forms import to_str, type_name, unawaited
 from .values.methods import METHODS
 from .values.numbers import BigIntType, DecimalType
 from .values.sets import QSet
@@ -72,7 +72,7 @@ def index(obj, i):
     getter = getattr(obj, "_q_index", None)
     if getter is not None:
         return getter(i)
-    raise E.TypeErr(f"Cannot index a value of type {type_name(obj)}")
+    raise E.TypeErr(unawaited(f"Cannot index a value of type {type_name(obj)}", obj))
 
 
 def multi_index(obj, indices):
@@ -94,7 +94,7 @@ def set_index(obj, i, value):
         return
     if cls is str or cls is bytes:
         raise E.TypeErr(f"Cannot assign to an index of {type_name(obj)}: it is immutable")
-    raise E.TypeErr(f"Cannot assign to an index of {type_name(obj)}")
+    raise E.TypeErr(unawaited(f"Cannot assign to an index of {type_name(obj)}", obj))
 
 
 def attr(obj, name: str):
@@ -122,7 +122,7 @@ def attr(obj, name: str):
             return getattr(obj, name)
         except AttributeError:
             pass
-    raise E.AttrErr(f"{type_name(obj)} has no field '{name}'")
+    raise E.AttrErr(unawaited(f"{type_name(obj)} has no field '{name}'", obj))
 
 
 def set_attr(obj, name: str, value):
@@ -136,7 +136,7 @@ def set_attr(obj, name: str, value):
     if isinstance(obj, QuestRaised):
         set_attr(obj.value, name, value)
         return
-    raise E.AttrErr(f"Cannot assign field '{name}' of a {type_name(obj)}")
+    raise E.AttrErr(unawaited(f"Cannot assign field '{name}' of a {type_name(obj)}", obj))
 
 
 # -- iteration -------------------------------------------------------------------
@@ -162,7 +162,7 @@ def iterate(value):
     if hasattr(cls, "__aiter__"):
         raise E.TypeErr(f"Cannot iterate over a {type_name(value)} here: 'for' over a "
                         f"{type_name(value)} needs an async function (one that uses await)")
-    raise E.TypeErr(f"Cannot iterate over a value of type {type_name(value)}")
+    raise E.TypeErr(unawaited(f"Cannot iterate over a value of type {type_name(value)}", value))
 
 
 def iterate_pairs(value):
@@ -174,7 +174,8 @@ def iterate_pairs(value):
         return list(value.items())
     if cls is str:
         return [(c, i) for i, c in enumerate(value)]
-    raise E.TypeErr(f"Cannot iterate over a value of type {type_name(value)} with two variables")
+    raise E.TypeErr(unawaited(f"Cannot iterate over a value of type {type_name(value)} with "
+                              "two variables", value))
 
 
 def _range_bound(v, what):
@@ -304,19 +305,22 @@ def not_implemented(what: str):
 
 def check_param(value, name: str, tname: str, tobj, optional: bool):
     if not matches(value, tname, tobj, optional=optional):
-        raise E.TypeErr(f"Parameter '{name}' expects type {tname}, got {type_name(value)}")
+        raise E.TypeErr(unawaited(f"Parameter '{name}' expects type {tname}, got "
+                                  f"{type_name(value)}", value))
     return value
 
 
 def check_return(value, fname: str, tname: str, tobj, optional: bool):
     if not matches(value, tname, tobj, optional=optional):
-        raise E.TypeErr(f"Function '{fname}' must return {tname}, got {type_name(value)}")
+        raise E.TypeErr(unawaited(f"Function '{fname}' must return {tname}, got "
+                                  f"{type_name(value)}", value))
     return value
 
 
 def check_assign(value, name: str, tname: str, tobj, optional: bool):
     if not matches(value, tname, tobj, optional=optional):
-        raise E.TypeErr(f"Cannot assign {type_name(value)} to '{name}' of type {tname}")
+        raise E.TypeErr(unawaited(f"Cannot assign {type_name(value)} to '{name}' of type {tname}",
+                                  value))
     return value
 
 
@@ -335,14 +339,14 @@ def merge_kwargs(*parts) -> dict:
     out = {}
     for part in parts:
         if part.__class__ is not dict:
-            raise E.TypeErr(f"** expects a Dict, got {type_name(part)}")
+            raise E.TypeErr(unawaited(f"** expects a Dict, got {type_name(part)}", part))
         out.update(part)
     return out
 
 
 def spread(value) -> list:
     if value.__class__ is not list:
-        raise E.TypeErr(f"* expects an Array, got {type_name(value)}")
+        raise E.TypeErr(unawaited(f"* expects an Array, got {type_name(value)}", value))
     return value
 
 

@@ -35,6 +35,7 @@ import trio
 
 from ..errors import TypeErr, ValueErr
 from ..eval.values.exceptions import QUEST_SOURCES
+from ..eval.values.forms import type_name
 from .diagnostics import BlockedChannel, describes
 from .errors import ChannelClosedError
 
@@ -61,7 +62,8 @@ class Channel:
 
     def __init__(self, capacity: int | None = None) -> None:
         if capacity is not None and (capacity.__class__ is not int or capacity < 0):
-            raise ValueErr(f"Channel capacity must be an Int >= 0, got {capacity!r}")
+            raise ValueErr("Channel capacity must be an Int >= 0, got "
+                           f"{capacity if capacity.__class__ is int else type_name(capacity)}")
         size = math.inf if capacity is None else capacity
         self.send_side, self.recv_side = trio.open_memory_channel(size)
         self.selectors: list = []           # (selector, index) of parked selects

@@ -11,7 +11,7 @@ import contextvars
 
 import trio
 
-from ..errors import TypeErr
+from ..errors import RuntimeErr, TypeErr
 from ..eval.values.methods import register
 from ..eval.values.modules import QModule
 from ..nursery_bridge import combinators
@@ -107,22 +107,28 @@ class _Acquirable:
     def __init__(self, inner) -> None:
         self.inner = inner
 
+    not_held = "this task does not hold it"
+
     async def acquire(self):
         await self.inner.acquire()
 
     def release(self):
-        self.inner.release()
+        try:
+            self.inner.release()
+        except RuntimeError:   # Trio's "can't release a Lock you don't own"
+            raise RuntimeErr(f"{self._q_name}.release(): {self.not_held}") from None
 
     async def _aenter(self):
         await self.inner.acquire()
         return self
 
     async def _aexit(self):
-        self.inner.release()
+        self.release()
 
 
 class Lock(_Acquirable):
     _q_name = "Lock"
+    not_held = "this task does not hold the lock"
 
     def __init__(self) -> None:
         super().__init__(trio.Lock())
@@ -142,6 +148,7 @@ class Semaphore(_Acquirable):
 
 class CapacityLimiter(_Acquirable):
     _q_name = "CapacityLimiter"
+    not_held = "this task holds none of its tokens"
 
     def __init__(self, total: int) -> None:
         if total.__class__ is not int or total < 1:
