@@ -149,8 +149,8 @@ def _functions(d: dict) -> list:
             if callable(fn) and name != "sleep":   # time.sleep really sleeps
                 out.append((f"{mod._q_module_name}.{name}", fn))
     out.append(("io.StringIO", d["io"].StringIO))
-    for name in ("channel", "Lock", "Semaphore", "Event",
-                 "CapacityLimiter", "local", "stream"):
+    for name in ("channel", "timeout_channel", "sleep", "timeout", "Lock", "Semaphore",
+                 "Event", "CapacityLimiter", "local", "stream"):
         out.append((f"async.{name}", getattr(d["async"], name)))
     types = {"Array": runtime.ArrayType, "Decimal": runtime.DecimalType,
              "BigInt": runtime.BigIntType, "Set": runtime.QSet, "ValueErr": _error_type("ValueErr"),

@@ -199,7 +199,7 @@ def test_async_misuse_is_reported_as_quest_errors():
     assert error_report('''
         use "std/async"
         await async.sleep("soon")
-    ''').startswith("prog.q:2:1: TypeErr: async.sleep() expects a number of seconds\n")
+    ''').startswith("prog.q:2:1: TypeErr: async.sleep() expects a number of seconds, got Str\n")
     assert error_report('''
         use "std/async"
         async.channel(capacity: -1)

@@ -36,6 +36,7 @@ import trio
 from ..errors import TypeErr, ValueErr
 from ..eval.values.exceptions import QUEST_SOURCES
 from ..eval.values.forms import type_name
+from . import durations
 from .diagnostics import BlockedChannel, describes
 from .errors import ChannelClosedError
 
@@ -183,9 +184,8 @@ class TimeoutChannel:
     _q_name = "TimeoutChannel"
 
     def __init__(self, seconds) -> None:
-        if seconds.__class__ is not int and seconds.__class__ is not float:
-            raise TypeErr("timeout_channel() expects a number of seconds")
-        self.deadline = trio.current_time() + seconds
+        self.deadline = trio.current_time() + durations.seconds(seconds,
+                                                                "async.timeout_channel()")
 
     async def recv(self):
         await trio.sleep_until(self.deadline)

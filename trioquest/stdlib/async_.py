@@ -14,7 +14,7 @@ import trio
 from ..errors import RuntimeErr, TypeErr
 from ..eval.values.methods import register
 from ..eval.values.modules import QModule
-from ..nursery_bridge import combinators
+from ..nursery_bridge import combinators, durations
 from ..nursery_bridge.channel import Channel, TimeoutChannel, select
 from ..nursery_bridge.diagnostics import describes
 from ..nursery_bridge.errors import ASYNC_ERRORS, TaskGroupError
@@ -240,9 +240,7 @@ register(Stream, {"next": Stream.next})
 
 async def sleep(seconds) -> None:
     """``await async.sleep(secs)``: a checkpoint, also for 0 or less."""
-    if seconds.__class__ is not int and seconds.__class__ is not float:
-        raise TypeErr("async.sleep() expects a number of seconds")
-    deadline = trio.current_time() + max(0, seconds)
+    deadline = trio.current_time() + durations.seconds(seconds, "async.sleep()")
     await trio.sleep_until(deadline)
 
 
