@@ -23,13 +23,14 @@ import inspect
 import io
 import re
 import sys
+import types
 from decimal import Decimal
 
 import trio
 import trio.testing
 
 from trioquest.errors import QuestError
-from trioquest.eval import runtime
+from trioquest.eval import ops, runtime
 from trioquest.eval.interpreter import Interpreter
 from trioquest.eval.values.bigint import BigInt
 from trioquest.eval.values.exceptions import to_quest_error
@@ -47,7 +48,7 @@ PY_WORDING = re.compile("|".join([
     r"'(?:str|int|float|list|dict|tuple|bytes|bool|object|function|set|type)'",
     r"\b(?:not|expected|must be|got|an?) (?:str|int|float|list|dict|tuple|bool)\b(?!\()",
     r"\b(?:str|int|float|list|dict|tuple|bytes|function|type) object\b",
-    r"<(?:coroutine|function|class|module|bound method|built-in)\b", r"object at 0x",
+    r"<(?:coroutine|function|class|bound method|built-in)\b", r"object at 0x",
     r"\bQ[A-Z]\w+", r"__\w+__", r"positional argument", r"keyword argument",
     r"takes (?:\d+|no|exactly|at least|at most|from)\b", r"were given", r"unsupported operand",
     r"\bdescriptor\b", r"\b(?:Type|Value|Attribute|Index|Key|Overflow|Memory|Runtime|Recursion|"
@@ -181,9 +182,17 @@ def _describe(v) -> str:
         return type(v).__name__
 
 
+QUEST_CLASSES = (int, float, str, bool, type(None), list, dict, bytes, Decimal, BigInt,
+                 types.CoroutineType, types.FunctionType, types.BuiltinFunctionType,
+                 types.MethodType, type, BaseException)
+
+
 def _bad_value(v, depth: int = 0) -> str | None:
+    """Why `v` is no Quest value (None if it is one): a Python object that
+    Quest has no name for, or whose name is Python's."""
     name = type_name(v)
-    if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", name) or PY_WORDING.search(name):
+    named = isinstance(v, QUEST_CLASSES) or getattr(v.__class__, "_q_name", None) is not None
+    if not named or not re.fullmatch(r"[A-Z][A-Za-z0-9]*", name) or PY_WORDING.search(name):
         return f"returned a value of Python type {type(v).__name__}"
     if depth < 2 and v.__class__ is list:
         for x in v:
@@ -292,4 +301,54 @@ def test_no_builtin_method_speaks_python(tmp_path):
     fuzz = done[0]
     print(f"method fuzz: {fuzz.calls} calls, {len(fuzz.failures)} distinct failures")
     assert fuzz.calls > 100_000
+    assert not fuzz.failures, "\n".join(sorted(fuzz.failures.values()))
+
+
+OPERATORS = {
+    **{f"'{op}'": getattr(ops, name) for op, name in (
+        ("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "div"), ("%", "mod"), ("**", "power"),
+        ("&", "bit_and"), ("|", "bit_or"), ("^", "bit_xor"), ("<<", "shl"), (">>", "shr"),
+        ("..", "concat"), ("==", "eq"), ("<", "lt"), (">=", "ge"), ("+=", "iadd"))},
+    "index": runtime.index, "set_index": lambda a, b: runtime.set_index(a, b, 1),
+    "range": lambda a, b: runtime.qrange(a, b, True) and None, "match range": lambda a, b:
+        runtime.in_range(a, 0, b, True), "format": lambda a, b: runtime.format_value(a, "x")
+        if b is None else runtime.format_value(a, ">8.2"),
+}
+UNARY = {
+    "'-'": lambda a: ops.neg(a), "'~'": lambda a: ops.bit_not(a),
+    "str": runtime.to_str, "for": lambda a: list(runtime.iterate(a)),
+    "for pairs": lambda a: [list(pair) for pair in runtime.iterate_pairs(a)], "field": lambda a: runtime.attr(a, "x"),
+    "*spread": runtime.spread, "**spread": runtime.merge_kwargs, "raise": runtime.raise_value,
+    "catch": runtime.check_catch_type,
+}
+
+
+def test_no_operator_speaks_python(tmp_path):
+    """Every operator and runtime helper over every pair of values."""
+    interp = Interpreter(["fuzz"])
+    module = QModule("fuzz")
+    done = []
+
+    async def body():
+        result, _ = interp.start(Source(SOURCE, "fuzz.q"), module, export_all=True)
+        if is_awaitable(result):
+            await result
+        args, receivers = _values(module.__dict__, str(tmp_path / "f.txt"))
+        values = args + [f for label, f in receivers.items()
+                         if not inspect.iscoroutinefunction(f) and label != "Task"]
+        fuzz = Fuzz()
+        for label, op in OPERATORS.items():
+            for a in values:
+                for b in values:
+                    await fuzz.call(label, op, (a(), b()))
+        for label, op in UNARY.items():
+            for a in values:
+                await fuzz.call(label, op, (a(),))
+        done.append(fuzz)
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        run_program(body, clock=trio.testing.MockClock(autojump_threshold=0))
+    fuzz = done[0]
+    print(f"operator fuzz: {fuzz.calls} calls, {len(fuzz.failures)} distinct failures")
+    assert fuzz.calls > 50_000
     assert not fuzz.failures, "\n".join(sorted(fuzz.failures.values()))

@@ -135,3 +135,23 @@ def test_nan_decimals_compare_like_nan_floats():
     out, err, status = run('let n = Decimal.new("NaN")\nputs(n < 1, " ", n > 1, " ", '
                            '[3, n, 1].sorted().len())\n')
     assert (out, err, status) == ("false false 3\n", "", 0)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("type P\n  x: Int\nend\nputs(P.x)", "-c:4:6: AttrErr: type P has no member 'x'"),
+    ('let b = b"ab"\nputs(b[1e308 * 10])', "-c:2:6: IndexErr: Index out of bounds: inf (length 2)"),
+    ("for i in 0 to 1e308 * 10 end", "-c:1:1: ValueErr: Range end must be finite, got inf"),
+    ('let x = 1e308 * 10\nputs(f"{x:x}")', "-c:2:6: ValueErr: Format 'x' needs a finite number, "
+                                             "got inf"),
+    ('use "std/math"\nputs(f"{math:x}")', "-c:2:6: ValueErr: Format 'x' needs a number, got "
+                                           "Module"),
+])
+def test_operators_and_helpers_use_quest_words(source, expected):
+    assert headline(source + "\n") == expected
+
+
+def test_ints_format_exactly_whatever_their_size():
+    out, err, status = run('let x = 10 ** 30\nlet y = 10 ** 400\n'
+                           'puts(f"{x:.2f} {x:e} {5:.2f} {7:.1%} {y:.1e} {-3:08.2f}")\n')
+    assert (out, err, status) == ("1000000000000000000000000000000.00 1.000000e+30 5.00 700.0% "
+                                  "1.0e+400 -0003.00\n", "", 0)

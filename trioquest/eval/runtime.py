@@ -9,6 +9,7 @@ renamed by the resolver.
 
 from __future__ import annotations
 
+import math
 import sys
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from .values.bigint import BigInt
 from .values.dicts import key_of
 from .values.exceptions import QuestRaised, caught, error_type
 from .values.formatting import format_value
+from .values.functions import static_member
 from .values.forms import to_str, type_name, unawaited
 from .values.methods import METHODS
 from .values.numbers import BigIntType, DecimalType
@@ -55,6 +57,8 @@ def index(obj, i):
         i = i.value
     if cls is list or cls is bytes:
         if i.__class__ is float:
+            if i != i or i in (math.inf, -math.inf):
+                raise E.IndexErr(f"Index out of bounds: {to_str(i)} (length {len(obj)})")
             i = int(i)
         elif i.__class__ is not int:
             raise E.TypeErr(f"Array index must be an Int, got {type_name(i)}")
@@ -104,13 +108,10 @@ def attr(obj, name: str):
     cls = obj.__class__
     if cls is dict:
         return obj.get(name)
-    if cls is modules.QModule or isinstance(obj, type):
-        try:
-            return getattr(obj, name)
-        except E.AttrErr:
-            raise
-        except AttributeError:
-            raise E.AttrErr(f"{to_str(obj)} has no member '{name}'") from None
+    if cls is modules.QModule:
+        return getattr(obj, name)   # its own AttrErr for a missing member
+    if isinstance(obj, type):
+        return static_member(obj, name)
     if isinstance(obj, QuestRaised):
         return attr(obj.value, name)
     if name in METHODS[cls]:
@@ -182,10 +183,12 @@ def _range_bound(v, what):
     if v.__class__ is int:
         return v
     if v.__class__ is float:
+        if v != v or v in (math.inf, -math.inf):
+            raise E.ValueErr(f"Range {what} must be finite, got {to_str(v)}")
         return int(v)
     if v.__class__ is BigInt:
         return v.value
-    raise E.TypeErr(f"Range {what} must be a number, got {type_name(v)}")
+    raise E.TypeErr(unawaited(f"Range {what} must be a number, got {type_name(v)}", v))
 
 
 def qrange(start, stop, inclusive: bool, step=None):
