@@ -30,7 +30,7 @@ import trio
 import trio.testing
 
 from trioquest.errors import QuestError
-from trioquest.eval import ops, runtime
+from trioquest.eval import ops, power, runtime
 from trioquest.eval.interpreter import Interpreter
 from trioquest.eval.values.bigint import BigInt
 from trioquest.eval.values.exceptions import to_quest_error
@@ -306,9 +306,9 @@ def test_no_builtin_method_speaks_python(tmp_path):
 
 OPERATORS = {
     **{f"'{op}'": getattr(ops, name) for op, name in (
-        ("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "div"), ("%", "mod"), ("**", "power"),
-        ("&", "bit_and"), ("|", "bit_or"), ("^", "bit_xor"), ("<<", "shl"), (">>", "shr"),
+        ("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "div"), ("%", "mod"), ("&", "bit_and"), ("|", "bit_or"), ("^", "bit_xor"), ("<<", "shl"), (">>", "shr"),
         ("..", "concat"), ("==", "eq"), ("<", "lt"), (">=", "ge"), ("+=", "iadd"))},
+    "'**'": power.power,
     "index": runtime.index, "set_index": lambda a, b: runtime.set_index(a, b, 1),
     "range": lambda a, b: runtime.qrange(a, b, True) and None, "match range": lambda a, b:
         runtime.in_range(a, 0, b, True), "format": lambda a, b: runtime.format_value(a, "x")

@@ -14,7 +14,7 @@ import sys
 from decimal import Decimal
 
 from .. import errors as E
-from . import ops
+from . import ops, power
 from .values import (  # noqa: F401  (each registers its method table)
     arrays, bytes_, dicts, functions, modules, numbers, sets, strings, universal,
 )
@@ -464,7 +464,7 @@ HELPERS = {
     "_Q_QUEST": True,
     "_Q_MISSING": MISSING, "_Q_Cell": Cell, "_Q_M": METHODS,
     "_Q_add": ops.add, "_Q_sub": ops.sub, "_Q_mul": ops.mul, "_Q_div": ops.div,
-    "_Q_mod": ops.mod, "_Q_pow": ops.power, "_Q_neg": ops.neg, "_Q_pos": ops.pos,
+    "_Q_mod": ops.mod, "_Q_pow": power.power, "_Q_neg": ops.neg, "_Q_pos": ops.pos,
     "_Q_band": ops.bit_and, "_Q_bor": ops.bit_or, "_Q_bxor": ops.bit_xor,
     "_Q_bnot": ops.bit_not, "_Q_shl": ops.shl, "_Q_shr": ops.shr,
     "_Q_concat": ops.concat, "_Q_eq": ops.eq, "_Q_ne": ops.ne, "_Q_lt": ops.lt,

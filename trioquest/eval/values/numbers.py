@@ -6,7 +6,7 @@ import math
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from ...errors import RuntimeErr, TypeErr, ValueErr
-from .. import ops
+from .. import ops, power
 from .bigint import BigInt
 from .args import bytes_arg, index_arg, number_arg
 from .forms import format_float, type_name
@@ -23,8 +23,8 @@ def _sign(x):
 
 def _int_pow(a: int, n):
     if n.__class__ is int and n >= 0:
-        return ops.int_power(a, n)
-    return ops.power(float(a), n)
+        return power.int_power(a, n)
+    return power.power(float(a), n)
 
 
 def _num_min(a, b):
@@ -68,7 +68,7 @@ register(int, {
 
 
 def _float_pow(a: float, b):
-    return ops.power(a, b)
+    return power.power(a, b)
 
 
 register(float, {
@@ -111,7 +111,7 @@ def _dec_round(d: Decimal, places=0) -> Decimal:
 
 register(Decimal, {
     **_ARITHMETIC,
-    "pow": lambda a, b: ops.power(a, _dec(b)), "abs": abs, "neg": lambda a: -a,
+    "pow": lambda a, b: power.power(a, _dec(b)), "abs": abs, "neg": lambda a: -a,
     "round": _dec_round, "floor": lambda a: a.to_integral_value(ROUND_FLOOR),
     "ceil": lambda a: a.to_integral_value(ROUND_CEILING),
     "trunc": lambda a: a.to_integral_value(ROUND_DOWN),
@@ -174,7 +174,7 @@ register(BigInt, {
     "plus": _bigop(lambda x, y: x + y), "minus": _bigop(lambda x, y: x - y),
     "times": _bigop(lambda x, y: x * y), "div": _big_div, "mod": _big_mod,
     "divmod": lambda a, b: [_big_div(a, b), _big_mod(a, b)],
-    "pow": lambda a, n: ops.power(a, _big(n)), "abs": lambda a: BigInt(abs(a.value)),
+    "pow": lambda a, n: power.power(a, _big(n)), "abs": lambda a: BigInt(abs(a.value)),
     "negate": lambda a: BigInt(-a.value),
     "equals": lambda a, b: a.value == _big(b), "not_equals": lambda a, b: a.value != _big(b),
     "less_than": lambda a, b: a.value < _big(b), "less_equal": lambda a, b: a.value <= _big(b),
@@ -186,8 +186,8 @@ register(BigInt, {
     "is_odd": lambda a: a.value % 2 == 1, "bit_length": lambda a: a.value.bit_length(),
     "bit_and": _bigop(lambda x, y: x & y), "bit_or": _bigop(lambda x, y: x | y),
     "bit_xor": _bigop(lambda x, y: x ^ y), "bit_not": lambda a: BigInt(~a.value),
-    "shl": lambda a, n: BigInt(ops.int_shift(a.value, _big(n))),
-    "shr": lambda a, n: BigInt(ops.int_shift(a.value, -_big(n))),
+    "shl": lambda a, n: BigInt(power.int_shift(a.value, _big(n))),
+    "shr": lambda a, n: BigInt(power.int_shift(a.value, -_big(n))),
     "to_bytes": _to_bytes,
 })
 
