@@ -86,6 +86,13 @@ def test_arity_is_counted_as_the_user_wrote_the_call(source, expected):
     ('"ab".repeat(2 ** 70)', "ValueErr: Str.repeat(): the result would be too long "
                              "(1180591620717411303424 times)"),
     ("Array.new(2 ** 40)", "ValueErr: Array.new(): 1099511627776 elements are too many"),
+    ("Array.new(1, 2, 3)", "ArgErr: Array.new() expects at most 2 arguments, got 3"),
+    ("Decimal.new()", "ArgErr: Decimal.new() is missing the argument 'value'"),
+    ("[1].insert(true, 2)", "TypeErr: Array.insert(): the index must be an Int, got Bool"),
+    ('puts([1] * 2 ** 70)', "RuntimeErr: Cannot repeat an Array 1180591620717411303424 times: "
+                            "the result is too large"),
+    ('puts(Decimal.new("1.5") + 2n)', "TypeErr: Unsupported operand types for '+': Decimal and "
+                                      "BigInt"),
 ])
 def test_builtin_methods_use_quest_names_and_types(source, expected):
     line = headline(source + "\n")
@@ -110,6 +117,7 @@ def test_builtin_methods_use_quest_names_and_types(source, expected):
      "ValueErr: time.date(): a part of the date or time is out of range"),
     ('use "std/time"\ntime.seconds(1).add(5)',
      "TypeErr: Span.add(): the argument must be a Span, got Int"),
+    ('use "std/time"\ntime.date(2024, 1, 1).before("2024")', "TypeErr: Expected a Date, got Str"),
     ('use "std/io"\nio.StringIO("a", 2)', "ArgErr: StringIO() expects at most 1 argument, got 2"),
     ('use "std/io"\nio.StringIO("a").seek(0, "x")',
      "TypeErr: StringIO.seek(): whence must be an Int, got Str"),
@@ -155,3 +163,8 @@ def test_ints_format_exactly_whatever_their_size():
                            'puts(f"{x:.2f} {x:e} {5:.2f} {7:.1%} {y:.1e} {-3:08.2f}")\n')
     assert (out, err, status) == ("1000000000000000000000000000000.00 1.000000e+30 5.00 700.0% "
                                   "1.0e+400 -0003.00\n", "", 0)
+
+
+def test_a_bigint_is_a_number_for_decimal_methods():
+    out, err, status = run('puts(Decimal.new("1.5").pow(2n), " ", Decimal.new(3n))\n')
+    assert (out, err, status) == ("2.25 3\n", "", 0)

@@ -44,6 +44,10 @@ def _unsupported(op, a, b) -> str:
                      a, b)
 
 
+def _a(name: str) -> str:
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
+
+
 def _too_large(op: str) -> RuntimeErr:
     """An Int too large for the Float it meets (``1.5 + 10 ** 400``)."""
     return RuntimeErr(f"Float overflow in '{op}': the Int is too large for a Float")
@@ -111,7 +115,7 @@ def mul(a, b):
         pass
     except (OverflowError, MemoryError):
         if ca in (str, list) or cb in (str, list):   # "ab" * 2 ** 70
-            raise RuntimeErr(f"Cannot repeat a {type_name(a if cb is int else b)} "
+            raise RuntimeErr(f"Cannot repeat {_a(type_name(a if cb is int else b))} "
                              f"{to_str(b if cb is int else a)} times: the result is too "
                              "large") from None
         raise _too_large("*") from None

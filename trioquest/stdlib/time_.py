@@ -28,7 +28,7 @@ import time as pytime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import TypeErr, ValueErr
-from ..eval.values.forms import type_name
+from ..eval.values.forms import type_name, unawaited
 from ..eval.values.methods import register
 from ..eval.values.modules import QModule
 from .time_args import amount, civil, count, in_range, of_type, text
@@ -343,7 +343,9 @@ class Date:
 
 
 def _date_of(v) -> dt.date:
-    return of_type(v, "Date", "Date").d
+    if isinstance(v, Date):
+        return v.d
+    raise TypeErr(unawaited(f"Expected a Date, got {type_name(v)}", v))
 
 
 def _date_add(where: str, days_per_unit: int = 0, months_per_unit: int = 0):

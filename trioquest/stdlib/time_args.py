@@ -14,21 +14,21 @@ import math
 
 from ..errors import TypeErr, ValueErr
 from ..eval.values.args import index_arg, number_arg, str_arg
-from ..eval.values.forms import type_name
+from ..eval.values.forms import type_name, unawaited
 
 
 def of_type(v, qname: str, where: str, what: str = "the argument"):
     """`v` if it is a value of the std/time type named `qname`."""
     if getattr(v.__class__, "_q_name", None) == qname:
         return v
-    raise TypeErr(f"{where}: {what} must be a {qname}, got {type_name(v)}")
+    raise TypeErr(unawaited(f"{where}: {what} must be a {qname}, got {type_name(v)}", v))
 
 
 def one_of(v, qnames: tuple, where: str, what: str = "the argument"):
     if getattr(v.__class__, "_q_name", None) in qnames:
         return v
     kinds = " or ".join(f"a {q}" for q in qnames)
-    raise TypeErr(f"{where}: {what} must be {kinds}, got {type_name(v)}")
+    raise TypeErr(unawaited(f"{where}: {what} must be {kinds}, got {type_name(v)}", v))
 
 
 def amount(v, where: str, what: str = "the amount"):

@@ -8,6 +8,7 @@ import math
 from ...errors import IndexErr, RuntimeErr, TypeErr, ValueErr
 from .. import ops
 from .args import int_arg, str_arg
+from .callables import builtin_type
 from .forms import to_str, type_name
 
 MAX_ARRAY = 1 << 32   # elements Array.new makes at most (more would exhaust memory)
@@ -62,6 +63,7 @@ def last(a: list):
 
 
 def insert(a: list, i: int, x) -> list:
+    i = int_arg(i, "Array.insert()", "the index")
     if not -len(a) <= i <= len(a):
         raise IndexErr(f"Index out of bounds: {i} (length {len(a)})")
     a.insert(i if i >= 0 else len(a) + i, x)
@@ -199,6 +201,7 @@ register(list, {
 })
 
 
+@builtin_type
 class ArrayType:
     """The `Array` builtin: ``Array.new()``, ``Array.new(n)``, ``Array.new(n, value)``."""
 

@@ -88,6 +88,13 @@ def _builtin_params(fn):
     return params
 
 
+def builtin_type(cls):
+    """Class decorator for a builtin type object (``Array``, ``Decimal``):
+    errors of its static methods (``ArrayType.new``) name it by its Quest name."""
+    CLASS_NAMES[cls.__name__] = cls._q_name
+    return cls
+
+
 def name_members(module_name: str, members: dict) -> None:
     """Give a std module's Python functions the qualnames ``math.sqrt``, so
     that their argument errors read ``math.sqrt() expects 1 argument``;

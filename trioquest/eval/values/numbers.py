@@ -9,6 +9,7 @@ from ...errors import RuntimeErr, TypeErr, ValueErr
 from .. import ops, power
 from .bigint import BigInt
 from .args import bytes_arg, index_arg, number_arg
+from .callables import builtin_type
 from .forms import format_float, type_name
 from .methods import register
 
@@ -97,6 +98,8 @@ def _dec(v) -> Decimal:
         return Decimal(repr(v))
     if v.__class__ in (int, bool):
         return Decimal(int(v))
+    if v.__class__ is BigInt:
+        return Decimal(v.value)
     if v.__class__ is str:
         from .strings import to_decimal
 
@@ -119,6 +122,7 @@ register(Decimal, {
 })
 
 
+@builtin_type
 class DecimalType:
     """The `Decimal` builtin: a type object with static constructors."""
 
@@ -192,6 +196,7 @@ register(BigInt, {
 })
 
 
+@builtin_type
 class BigIntType:
     """The `BigInt` builtin: a type object with static constructors."""
 

@@ -23,6 +23,7 @@ PY_TYPES = {
     "function": "Fun", "builtin_function_or_method": "Fun", "method": "Fun",
     "coroutine": "Awaitable", "type": "Type", "Decimal": "Decimal", "range": "Array",
     "decimal.Decimal": "Decimal", "complex": "Float", "object": "value", "None": "Nil",
+    "QuestTypeMeta": "Type", "member_descriptor": "value", "NotImplementedType": "value",
 }
 
 
