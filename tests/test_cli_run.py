@@ -180,4 +180,17 @@ def test_a_std_coroutine_never_awaited_in_a_sync_program_gives_no_python_warning
                                      'puts(r.cls())\n')
     done = subprocess.run([sys.executable, "-m", "trioquest", "prog.q"], cwd=tmp_path,
                           text=True, capture_output=True, timeout=60)
-    assert (done.returncode, done.stdout, done.stderr) == (0, "coroutine\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "Awaitable\n", "")
+
+
+@pytest.mark.parametrize("made", ["async.sleep(1)", "async.timeout(fun () 1 end, 5)",
+                                  "async.timeout(fun () 1 end, -1)"])
+def test_an_awaitable_alive_when_the_program_fails_leaves_only_the_quest_report(tmp_path, made):
+    """The coroutine is finalised at interpreter shutdown, when no Python
+    frame is left to look at (never_awaited.py): nothing but the report."""
+    (tmp_path / "prog.q").write_text(f'use "std/async"\nlet c = {made}\nraise "x"\n')
+    done = subprocess.run([sys.executable, "-m", "trioquest", "prog.q"], cwd=tmp_path,
+                          text=True, capture_output=True, timeout=60)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == ('prog.q:3:1: RuntimeErr: x\nQuest stack (innermost last):\n'
+                           '  at <module> (prog.q:3)\n    raise "x"\n    ^\n')

@@ -186,15 +186,6 @@ def test_a_deadlock_at_the_prompt_is_reported_and_the_session_goes_on(repl):
     enter(repl, "6 * 7", "\r\n42")
 
 
-def test_a_module_as_a_value_never_ends_the_session(repl):
-    enter(repl, 'use "std/math"')
-    repl.sendline("math")
-    repl.expect(FRESH)
-    repl.sendline("async")
-    repl.expect(FRESH)
-    enter(repl, "6 * 7", "\r\n42")
-
-
 def test_sigterm_ends_the_session(repl):
     import signal
 
@@ -203,3 +194,13 @@ def test_sigterm_ends_the_session(repl):
     repl.expect(pexpect.EOF)
     repl.close()
     assert repl.exitstatus == 143
+
+
+def test_a_module_typed_at_the_prompt_is_shown_like_any_value(repl):
+    enter(repl, "async", "\r\n<module async>")
+    enter(repl, 'use "std/math"')
+    enter(repl, "math", "\r\n<module math>")
+    enter(repl, "math._rep()", '\r\n"<module math>"')
+    enter(repl, "math.nope", "repl-5:1:1: AttrErr: Module math has no public member 'nope'")
+    enter(repl, "[math, async]", "\r\n[<module math>, <module async>]")
+    assert repl.isalive()

@@ -59,7 +59,11 @@ IndexErr = _quest_error_type("IndexErr", "An index or position out of range.")
 TypeErr = _quest_error_type("TypeErr", "A value of the wrong type.")
 ValueErr = _quest_error_type("ValueErr", "A value of the right type but unacceptable.")
 ArgErr = _quest_error_type("ArgErr", "Wrong arguments to a call.")
-AttrErr = _quest_error_type("AttrErr", "A missing or private field or method.")
+# Also an AttributeError: Python's getattr(obj, name, default) and hasattr
+# treat a Quest object's "no such member" (a module's __getattr__, say) as the
+# absence it is, instead of letting it escape as an internal error.
+AttrErr = type("AttrErr", (QuestError, AttributeError), {
+    "type_name": "AttrErr", "__doc__": "A missing or private field or method."})
 NameErr = _quest_error_type("NameErr", "An undefined, undeclared or redeclared name.")
 IOErr = _quest_error_type("IOErr", "A failed input/output operation.")
 ImportErr = _quest_error_type("ImportErr", "A module that cannot be found or loaded.")

@@ -74,7 +74,7 @@ def test_runtime_errors_from_operations(tmp_path):
     assert report("let a = [1]\nputs(a[3])\n", tmp_path).startswith(
         "main.q:2:6: IndexErr: Index out of bounds")
     assert report("fun f(a) a end\nf(1, 2)\n", tmp_path).startswith(
-        "main.q:2:1: ArgErr: f() takes 1 positional argument but 2 were given\n")
+        "main.q:2:1: ArgErr: f() expects 1 argument, got 2\n")
 
 
 def test_debug_shows_the_python_traceback(tmp_path):

@@ -397,7 +397,7 @@ await http.post(u)
     ('http.get(u, params: "q=1")', "TypeErr: http.get(params:) expects a Dict, got Str"),
     ('http.get(u, timeout: 0)',
      "TypeErr: http.get(timeout:) expects a number of seconds > 0 or nil, got 0"),
-    ('http.get(u, body: "x")', "ArgErr: http.get() got an unexpected keyword argument 'body'"),
+    ('http.get(u, body: "x")', "ArgErr: http.get() has no parameter named 'body'"),
     ('http.get(42)', "TypeErr: http.get() expects a Str url, got Int"),
     ('http.request(1, u)', 'TypeErr: http.request() expects a method name such as "GET", got Int'),
     ('http.request("GET /", u)',
@@ -529,7 +529,7 @@ def test_client_argument_errors():
         ("prog.q:4:1: ValueErr: Invalid URL 'http://xn--/': malformed A-label, "
          "no Punycode eligible content found")
     assert first_line(serve(), PRELUDE + '\nhttp.client(retries: 3)\n') == \
-        "prog.q:4:1: ArgErr: http.client() got an unexpected keyword argument 'retries'"
+        "prog.q:4:1: ArgErr: http.client() has no parameter named 'retries'"
 
 
 # -- concurrency ----------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_parse_times_and_ranges():
 
 def test_errors():
     for source, message in [
-        ("time.date(2023, 2, 29)", "ValueErr: day is out of range for month"),
+        ("time.date(2023, 2, 29)", "ValueErr: time.date(): day is out of range for month"),
         ('time.datetime(2024, 1, 1, 0, 0, 0, "Mars/Base")', "ValueErr: Unknown time zone 'Mars/Base'"),
         ('time.parse("yesterday")', "ValueErr: Cannot parse date/time 'yesterday'"),
         ('time.parse_duration("soon")', "ValueErr: Invalid duration: 'soon'"),

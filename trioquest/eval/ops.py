@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 from decimal import Decimal, InvalidOperation
 
-from ..errors import RuntimeErr, TypeErr
+from ..errors import RuntimeErr, TypeErr, ValueErr
 from .values.bigint import BigInt
-from .values.forms import to_str, type_name
+from .values.forms import to_str, type_name, unawaited
 
 EPSILON = 2.22e-16
 _NUMBERS = (int, float, Decimal, BigInt)
@@ -39,8 +39,18 @@ def _num(v, op: str, other=None):
 
 def _unsupported(op, a, b) -> str:
     if b is None:
-        return f"Unsupported operand type for '{op}': {type_name(a)}"
-    return f"Unsupported operand types for '{op}': {type_name(a)} and {type_name(b)}"
+        return unawaited(f"Unsupported operand type for '{op}': {type_name(a)}", a)
+    return unawaited(f"Unsupported operand types for '{op}': {type_name(a)} and {type_name(b)}",
+                     a, b)
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
+
+
+def _too_large(op: str) -> RuntimeErr:
+    """An Int too large for the Float it meets (``1.5 + 10 ** 400``)."""
+    return RuntimeErr(f"Float overflow in '{op}': the Int is too large for a Float")
 
 
 def _mix(a, b):
@@ -64,11 +74,15 @@ def add(a, b):
         return a + b
     except TypeError:
         pass
+    except OverflowError:
+        raise _too_large("+") from None
     a, b = _mix(_num(a, "+", b), _num(b, "+", a))
     try:
         return a + b
     except TypeError:
         raise TypeErr(_unsupported("+", a, b)) from None
+    except OverflowError:
+        raise _too_large("+") from None
 
 
 def sub(a, b):
@@ -78,11 +92,15 @@ def sub(a, b):
         return a - b
     except TypeError:
         pass
+    except OverflowError:
+        raise _too_large("-") from None
     a, b = _mix(_num(a, "-", b), _num(b, "-", a))
     try:
         return a - b
     except TypeError:
         raise TypeErr(_unsupported("-", a, b)) from None
+    except OverflowError:
+        raise _too_large("-") from None
 
 
 def mul(a, b):
@@ -95,11 +113,19 @@ def mul(a, b):
         return a * b
     except TypeError:
         pass
+    except (OverflowError, MemoryError):
+        if ca in (str, list) or cb in (str, list):   # "ab" * 2 ** 70
+            raise RuntimeErr(f"Cannot repeat {_a(type_name(a if cb is int else b))} "
+                             f"{to_str(b if cb is int else a)} times: the result is too "
+                             "large") from None
+        raise _too_large("*") from None
     a, b = _mix(_num(a, "*", b), _num(b, "*", a))
     try:
         return a * b
     except TypeError:
         raise TypeErr(_unsupported("*", a, b)) from None
+    except OverflowError:
+        raise _too_large("*") from None
 
 
 def div(a, b):
@@ -125,6 +151,8 @@ def div(a, b):
         return a / b
     except (TypeError, InvalidOperation):
         raise TypeErr(_unsupported("/", a, b)) from None
+    except OverflowError:
+        raise _too_large("/") from None
 
 
 def mod(a, b):
@@ -147,44 +175,26 @@ def mod(a, b):
     if a.__class__ in (int, bool) and b.__class__ in (int, bool):
         return mod(int(a), int(b))
     if a.__class__ is Decimal or b.__class__ is Decimal:
-        return Decimal(a) % Decimal(b)  # Decimal % keeps the dividend's sign
+        try:
+            return Decimal(a) % Decimal(b)  # Decimal % keeps the dividend's sign
+        except InvalidOperation:            # an infinite dividend
+            return Decimal("NaN")
     try:
         return math.fmod(a, b)
+    except ValueError:   # an infinite dividend: no remainder, as IEEE's fmod says
+        return math.nan
     except TypeError:
         raise TypeErr(_unsupported("%", a, b)) from None
+    except OverflowError:
+        raise _too_large("%") from None
 
 
 def _int_of(v):
-    return v.value if v.__class__ is BigInt else int(v)
-
-
-def power(a, b):
-    """``**`` (§15): Int ** non-negative Int is an Int, anything else a Float."""
-    ca, cb = a.__class__, b.__class__
-    if ca is int and cb is int:
-        if b >= 0:
-            return a ** b
-        if a == 0:
-            raise RuntimeErr("Division by zero")
-        return float(a) ** b
-    if ca is BigInt and cb in (int, BigInt):
-        e = _int_of(b)
-        if e < 0:
-            raise RuntimeErr("BigInt exponent must not be negative")
-        return BigInt(a.value ** e)
-    a, b = _num(a, "**", b), _num(b, "**", a)
-    if a.__class__ is Decimal or b.__class__ is Decimal:
-        a, b = _mix(a, b)
-        return Decimal(a) ** Decimal(b)
-    try:
-        result = float(a) ** float(b)
-    except ZeroDivisionError:
-        raise RuntimeErr("Division by zero") from None
-    except OverflowError:
-        raise RuntimeErr("Float overflow in '**'") from None
-    if isinstance(result, complex):
-        return float("nan")
-    return result
+    if v.__class__ is BigInt:
+        return v.value
+    if v.__class__ is float and not math.isfinite(v):
+        raise ValueErr(f"Cannot use {to_str(v)} with a BigInt: it has no Int value")
+    return int(v)
 
 
 def neg(a):
@@ -340,6 +350,8 @@ def compare(a, b) -> int:
         return 0
     if ra == 2:
         a, b = _mix(_plain_number(a), _plain_number(b))
+        if (a.__class__ is Decimal and a.is_nan()) or (b.__class__ is Decimal and b.is_nan()):
+            return 0   # like a Float NaN: neither less nor greater
     return (a > b) - (a < b)
 
 

@@ -9,11 +9,12 @@ renamed by the resolver.
 
 from __future__ import annotations
 
+import math
 import sys
 from decimal import Decimal
 
 from .. import errors as E
-from . import ops
+from . import ops, power
 from .values import (  # noqa: F401  (each registers its method table)
     arrays, bytes_, dicts, functions, modules, numbers, sets, strings, universal,
 )
@@ -22,7 +23,8 @@ from .values.bigint import BigInt
 from .values.dicts import key_of
 from .values.exceptions import QuestRaised, caught, error_type
 from .values.formatting import format_value
-from .values.forms import to_str, type_name
+from .values.functions import static_member
+from .values.forms import to_str, type_name, unawaited
 from .values.methods import METHODS
 from .values.numbers import BigIntType, DecimalType
 from .values.sets import QSet
@@ -55,6 +57,8 @@ def index(obj, i):
         i = i.value
     if cls is list or cls is bytes:
         if i.__class__ is float:
+            if i != i or i in (math.inf, -math.inf):
+                raise E.IndexErr(f"Index out of bounds: {to_str(i)} (length {len(obj)})")
             i = int(i)
         elif i.__class__ is not int:
             raise E.TypeErr(f"Array index must be an Int, got {type_name(i)}")
@@ -72,7 +76,7 @@ def index(obj, i):
     getter = getattr(obj, "_q_index", None)
     if getter is not None:
         return getter(i)
-    raise E.TypeErr(f"Cannot index a value of type {type_name(obj)}")
+    raise E.TypeErr(unawaited(f"Cannot index a value of type {type_name(obj)}", obj))
 
 
 def multi_index(obj, indices):
@@ -94,7 +98,7 @@ def set_index(obj, i, value):
         return
     if cls is str or cls is bytes:
         raise E.TypeErr(f"Cannot assign to an index of {type_name(obj)}: it is immutable")
-    raise E.TypeErr(f"Cannot assign to an index of {type_name(obj)}")
+    raise E.TypeErr(unawaited(f"Cannot assign to an index of {type_name(obj)}", obj))
 
 
 def attr(obj, name: str):
@@ -104,11 +108,10 @@ def attr(obj, name: str):
     cls = obj.__class__
     if cls is dict:
         return obj.get(name)
-    if cls is modules.QModule or isinstance(obj, type):
-        try:
-            return getattr(obj, name)
-        except AttributeError:
-            raise E.AttrErr(f"{to_str(obj)} has no member '{name}'") from None
+    if cls is modules.QModule:
+        return getattr(obj, name)   # its own AttrErr for a missing member
+    if isinstance(obj, type):
+        return static_member(obj, name)
     if isinstance(obj, QuestRaised):
         return attr(obj.value, name)
     if name in METHODS[cls]:
@@ -120,7 +123,7 @@ def attr(obj, name: str):
             return getattr(obj, name)
         except AttributeError:
             pass
-    raise E.AttrErr(f"{type_name(obj)} has no field '{name}'")
+    raise E.AttrErr(unawaited(f"{type_name(obj)} has no field '{name}'", obj))
 
 
 def set_attr(obj, name: str, value):
@@ -134,7 +137,7 @@ def set_attr(obj, name: str, value):
     if isinstance(obj, QuestRaised):
         set_attr(obj.value, name, value)
         return
-    raise E.AttrErr(f"Cannot assign field '{name}' of a {type_name(obj)}")
+    raise E.AttrErr(unawaited(f"Cannot assign field '{name}' of a {type_name(obj)}", obj))
 
 
 # -- iteration -------------------------------------------------------------------
@@ -160,7 +163,7 @@ def iterate(value):
     if hasattr(cls, "__aiter__"):
         raise E.TypeErr(f"Cannot iterate over a {type_name(value)} here: 'for' over a "
                         f"{type_name(value)} needs an async function (one that uses await)")
-    raise E.TypeErr(f"Cannot iterate over a value of type {type_name(value)}")
+    raise E.TypeErr(unawaited(f"Cannot iterate over a value of type {type_name(value)}", value))
 
 
 def iterate_pairs(value):
@@ -172,17 +175,20 @@ def iterate_pairs(value):
         return list(value.items())
     if cls is str:
         return [(c, i) for i, c in enumerate(value)]
-    raise E.TypeErr(f"Cannot iterate over a value of type {type_name(value)} with two variables")
+    raise E.TypeErr(unawaited(f"Cannot iterate over a value of type {type_name(value)} with "
+                              "two variables", value))
 
 
 def _range_bound(v, what):
     if v.__class__ is int:
         return v
     if v.__class__ is float:
+        if v != v or v in (math.inf, -math.inf):
+            raise E.ValueErr(f"Range {what} must be finite, got {to_str(v)}")
         return int(v)
     if v.__class__ is BigInt:
         return v.value
-    raise E.TypeErr(f"Range {what} must be a number, got {type_name(v)}")
+    raise E.TypeErr(unawaited(f"Range {what} must be a number, got {type_name(v)}", v))
 
 
 def qrange(start, stop, inclusive: bool, step=None):
@@ -302,19 +308,22 @@ def not_implemented(what: str):
 
 def check_param(value, name: str, tname: str, tobj, optional: bool):
     if not matches(value, tname, tobj, optional=optional):
-        raise E.TypeErr(f"Parameter '{name}' expects type {tname}, got {type_name(value)}")
+        raise E.TypeErr(unawaited(f"Parameter '{name}' expects type {tname}, got "
+                                  f"{type_name(value)}", value))
     return value
 
 
 def check_return(value, fname: str, tname: str, tobj, optional: bool):
     if not matches(value, tname, tobj, optional=optional):
-        raise E.TypeErr(f"Function '{fname}' must return {tname}, got {type_name(value)}")
+        raise E.TypeErr(unawaited(f"Function '{fname}' must return {tname}, got "
+                                  f"{type_name(value)}", value))
     return value
 
 
 def check_assign(value, name: str, tname: str, tobj, optional: bool):
     if not matches(value, tname, tobj, optional=optional):
-        raise E.TypeErr(f"Cannot assign {type_name(value)} to '{name}' of type {tname}")
+        raise E.TypeErr(unawaited(f"Cannot assign {type_name(value)} to '{name}' of type {tname}",
+                                  value))
     return value
 
 
@@ -333,14 +342,14 @@ def merge_kwargs(*parts) -> dict:
     out = {}
     for part in parts:
         if part.__class__ is not dict:
-            raise E.TypeErr(f"** expects a Dict, got {type_name(part)}")
+            raise E.TypeErr(unawaited(f"** expects a Dict, got {type_name(part)}", part))
         out.update(part)
     return out
 
 
 def spread(value) -> list:
     if value.__class__ is not list:
-        raise E.TypeErr(f"* expects an Array, got {type_name(value)}")
+        raise E.TypeErr(unawaited(f"* expects an Array, got {type_name(value)}", value))
     return value
 
 
@@ -455,7 +464,7 @@ HELPERS = {
     "_Q_QUEST": True,
     "_Q_MISSING": MISSING, "_Q_Cell": Cell, "_Q_M": METHODS,
     "_Q_add": ops.add, "_Q_sub": ops.sub, "_Q_mul": ops.mul, "_Q_div": ops.div,
-    "_Q_mod": ops.mod, "_Q_pow": ops.power, "_Q_neg": ops.neg, "_Q_pos": ops.pos,
+    "_Q_mod": ops.mod, "_Q_pow": power.power, "_Q_neg": ops.neg, "_Q_pos": ops.pos,
     "_Q_band": ops.bit_and, "_Q_bor": ops.bit_or, "_Q_bxor": ops.bit_xor,
     "_Q_bnot": ops.bit_not, "_Q_shl": ops.shl, "_Q_shr": ops.shr,
     "_Q_concat": ops.concat, "_Q_eq": ops.eq, "_Q_ne": ops.ne, "_Q_lt": ops.lt,

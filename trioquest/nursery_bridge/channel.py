@@ -35,6 +35,8 @@ import trio
 
 from ..errors import TypeErr, ValueErr
 from ..eval.values.exceptions import QUEST_SOURCES
+from ..eval.values.forms import type_name
+from . import durations
 from .diagnostics import BlockedChannel, describes
 from .errors import ChannelClosedError
 from .waits import in_memory
@@ -62,7 +64,8 @@ class Channel:
 
     def __init__(self, capacity: int | None = None) -> None:
         if capacity is not None and (capacity.__class__ is not int or capacity < 0):
-            raise ValueErr(f"Channel capacity must be an Int >= 0, got {capacity!r}")
+            raise ValueErr("Channel capacity must be an Int >= 0, got "
+                           f"{capacity if capacity.__class__ is int else type_name(capacity)}")
         size = math.inf if capacity is None else capacity
         self.send_side, self.recv_side = trio.open_memory_channel(size)
         self.selectors: list = []           # (selector, index) of parked selects
@@ -185,9 +188,8 @@ class TimeoutChannel:
     _q_name = "TimeoutChannel"
 
     def __init__(self, seconds) -> None:
-        if seconds.__class__ is not int and seconds.__class__ is not float:
-            raise TypeErr("timeout_channel() expects a number of seconds")
-        self.deadline = trio.current_time() + seconds
+        self.deadline = trio.current_time() + durations.seconds(seconds,
+                                                                "async.timeout_channel()")
 
     @in_memory()
     async def recv(self):

@@ -13,6 +13,7 @@ import trio
 
 from ..errors import TypeErr
 from ..eval.values.exceptions import to_quest_error
+from . import durations
 from .errors import AllFailedError, AsyncTimeoutError, CancelledError
 from .runner import start_task
 from .scope import CANCELLED, DONE, FAILED, FINISHED, Scope, opened
@@ -150,8 +151,7 @@ async def race_ok(items):
 
 async def timeout(work, seconds):
     """``aw``'s value, or TimeoutError once `seconds` passed (the work is cancelled)."""
-    if seconds.__class__ not in (int, float):
-        raise TypeErr("async.timeout() expects a number of seconds")
+    seconds = durations.seconds(seconds, "async.timeout()")
     if isinstance(work, Task):
         with trio.move_on_after(seconds):
             return await work.wait()

@@ -37,7 +37,10 @@ def _record(coro) -> None:
             site = Site(file, line)
             break
     else:
-        frame = sys._getframe(1)
+        try:
+            frame = sys._getframe(1)
+        except ValueError:   # finalised at interpreter shutdown: no Python frame left
+            frame = None
         while frame is not None and frame.f_code.co_filename not in QUEST_SOURCES:
             frame = frame.f_back
         if frame is not None:

@@ -55,4 +55,8 @@ def load_std(path: str, interpreter):
         module = QModule(path.rsplit("/", 1)[-1], path=file)
         interpreter.execute(interpreter.read_source(file), module)
         return module
-    return importlib.import_module(target).make_module(interpreter)
+    from ..eval.values.callables import name_members
+
+    module = importlib.import_module(target).make_module(interpreter)
+    name_members(module._q_module_name, module.__dict__)
+    return module

@@ -14,7 +14,7 @@ import trio
 from ..errors import RuntimeErr, TypeErr
 from ..eval.values.methods import register
 from ..eval.values.modules import QModule
-from ..nursery_bridge import combinators
+from ..nursery_bridge import combinators, durations
 from ..nursery_bridge.channel import Channel, TimeoutChannel, select
 from ..nursery_bridge.diagnostics import describes
 from ..nursery_bridge.errors import ASYNC_ERRORS, TaskGroupError
@@ -110,12 +110,17 @@ class _Acquirable:
     def __init__(self, inner) -> None:
         self.inner = inner
 
+    not_held = "this task does not hold it"
+
     @in_memory()
     async def acquire(self):
         await self.inner.acquire()
 
     def release(self):
-        self.inner.release()
+        try:
+            self.inner.release()
+        except RuntimeError:   # Trio's "can't release a Lock you don't own"
+            raise RuntimeErr(f"{self._q_name}.release(): {self.not_held}") from None
 
     @in_memory()
     async def _aenter(self):
@@ -133,6 +138,7 @@ class Lock(_Acquirable):
 
     _q_name = "Lock"
     holder = None
+    not_held = "this task does not hold the lock"
 
     def __init__(self) -> None:
         super().__init__(trio.Lock())
@@ -161,7 +167,7 @@ class Lock(_Acquirable):
                              "never released it") from None
 
     def release(self):
-        self.inner.release()
+        super().release()
         self.holder = None
 
     def _q_str(self) -> str:
@@ -179,6 +185,7 @@ class Semaphore(_Acquirable):
 
 class CapacityLimiter(_Acquirable):
     _q_name = "CapacityLimiter"
+    not_held = "this task holds none of its tokens"
 
     def __init__(self, total: int) -> None:
         if total.__class__ is not int or total < 1:
@@ -272,9 +279,7 @@ register(Stream, {"next": Stream.next})
 
 async def sleep(seconds) -> None:
     """``await async.sleep(secs)``: a checkpoint, also for 0 or less."""
-    if seconds.__class__ is not int and seconds.__class__ is not float:
-        raise TypeErr("async.sleep() expects a number of seconds")
-    deadline = trio.current_time() + max(0, seconds)
+    deadline = trio.current_time() + durations.seconds(seconds, "async.sleep()")
     await trio.sleep_until(deadline)
 
 

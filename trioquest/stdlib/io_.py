@@ -12,6 +12,7 @@ import os
 import shutil
 
 from ..errors import IOErr, TypeErr, ValueErr
+from ..eval.values.args import int_arg
 from ..eval.values.forms import to_str, type_name
 from ..eval.values.methods import register
 from ..eval.values.modules import QModule
@@ -172,9 +173,10 @@ def _readlines(s: StringIO) -> list:
 
 def _seek(s: StringIO, pos: int, whence: int = 0) -> int:
     s._check()
-    base = {0: 0, 1: s.pos, 2: len(s.buffer)}.get(whence)
+    pos = int_arg(pos, "StringIO.seek()", "the position")
+    base = {0: 0, 1: s.pos, 2: len(s.buffer)}.get(int_arg(whence, "StringIO.seek()", "whence"))
     if base is None:
-        raise ValueErr(f"Invalid whence {whence}: use 0, 1 or 2")
+        raise ValueErr(f"StringIO.seek(): invalid whence {whence}: use 0, 1 or 2")
     s.pos = max(0, base + pos)
     return s.pos
 

@@ -23,7 +23,10 @@ from ..source import Source
 
 
 class QStream:
-    """``sys.stdout`` / ``sys.stderr`` / ``sys.stdin`` as Quest values."""
+    """``sys.stdout`` / ``sys.stderr`` / ``sys.stdin`` as Quest values (each
+    one's type name is its own: ``sys.stdout.cls()`` is "stdout")."""
+
+    _q_name = "SystemStream"   # what method errors call the three
 
     def __init__(self, name: str) -> None:
         self.name = name

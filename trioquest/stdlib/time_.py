@@ -28,8 +28,10 @@ import time as pytime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import TypeErr, ValueErr
+from ..eval.values.forms import type_name, unawaited
 from ..eval.values.methods import register
 from ..eval.values.modules import QModule
+from .time_args import amount, civil, count, in_range, of_type, text
 
 NS = 1_000_000_000
 _START = pytime.perf_counter()
@@ -40,7 +42,7 @@ def _zone(name):
     if isinstance(name, dt.tzinfo):
         return name
     if name.__class__ is not str:
-        raise TypeErr(f"Expected a time zone name, got {name!r}")
+        raise TypeErr(f"Expected a time zone name (Str), got {type_name(name)}")
     if name.upper() == "UTC":
         return dt.timezone.utc
     try:
@@ -130,6 +132,13 @@ def _humanize(s: Span) -> str:
     return ", ".join(parts) if parts else "0 seconds"
 
 
+def _divisor(k):
+    k = amount(k, "Span.divide()", "the divisor")
+    if k == 0:
+        raise ValueErr("Span.divide(): division by zero")
+    return k
+
+
 def _combine(a: Span, b: Span, k: int) -> Span:
     return Span(*(x + k * y for x, y in zip(a.parts(), b.parts())))
 
@@ -140,9 +149,11 @@ register(Span, {
     "as_minutes": lambda s: s.total_ns() / (60 * NS),
     "as_seconds": lambda s: s.total_ns() / NS,
     "as_millis": lambda s: s.total_ns() // 1_000_000,
-    "add": lambda a, b: _combine(a, b, 1), "subtract": lambda a, b: _combine(a, b, -1),
-    "multiply": lambda s, k: Span(*(int(x * k) for x in s.parts())),
-    "divide": lambda s, k: _span_from_ns(int(s.total_ns() / k)),
+    "add": lambda a, b: _combine(a, of_type(b, "Span", "Span.add()"), 1),
+    "subtract": lambda a, b: _combine(a, of_type(b, "Span", "Span.subtract()"), -1),
+    "multiply": lambda s, k: Span(*(int(x * amount(k, "Span.multiply()", "the factor"))
+                                    for x in s.parts())),
+    "divide": lambda s, k: _span_from_ns(int(s.total_ns() / _divisor(k))),
     "humanize": _humanize,
 })
 
@@ -178,7 +189,7 @@ register(Timestamp, {
     "as_seconds": lambda t: t.ns // NS, "as_millis": lambda t: t.ns // 1_000_000,
     "as_micros": lambda t: t.ns // 1000, "as_nanos": lambda t: t.ns,
     "since": lambda t, other: _span_from_ns(t.ns - _ns_of(other)),
-    "format": lambda t, f: t.to_datetime().strftime(f),
+    "format": lambda t, f: t.to_datetime().strftime(text(f, "Timestamp.format()")),
 })
 
 
@@ -187,7 +198,7 @@ def _ns_of(v) -> int:
         return v.ns
     if isinstance(v, Zoned):
         return v.ns
-    raise TypeErr("Expected a Timestamp or a Zoned date-time")
+    raise TypeErr(f"Expected a Timestamp or a Zoned date-time, got {type_name(v)}")
 
 
 # -- Zoned -----------------------------------------------------------------------
@@ -237,7 +248,9 @@ def _add_months(d, months: int):
     return d.replace(year=year, month=month, day=day)
 
 
+@in_range("Zoned.add()")
 def _zoned_add(z: Zoned, span: Span, k: int = 1) -> Zoned:
+    of_type(span, "Span", "Zoned.add()" if k > 0 else "Zoned.subtract()")
     d = _add_months(z.dt, k * (span.years * 12 + span.months))
     d = d + dt.timedelta(days=k * span.days)
     total = k * (span.clock_ns() - span.days * 24 * 3600 * NS) + z.extra_ns
@@ -247,8 +260,10 @@ def _zoned_add(z: Zoned, span: Span, k: int = 1) -> Zoned:
 
 
 def _unit_adder(unit: str, sign: int):
+    where = f"Zoned.{'add' if sign > 0 else 'subtract'}_{unit}()"
+
     def add(z, n):
-        return _zoned_add(z, Span(**{unit: n}), sign)
+        return _zoned_add(z, Span(**{unit: count(n, where, f"the number of {unit}")}), sign)
     return add
 
 
@@ -285,7 +300,7 @@ register(Zoned, {
     "microsecond": lambda z: z.nanos() // 1000 % 1000, "nanosecond": lambda z: z.nanos() % 1000,
     "day_of_week": lambda z: z.dt.isoweekday(), "day_of_year": lambda z: z.dt.timetuple().tm_yday,
     "timezone": lambda z: _zone_name(z.dt.tzinfo), "quarter": lambda z: (z.dt.month - 1) // 3 + 1,
-    "format": lambda z, f: z.dt.strftime(f),
+    "format": lambda z, f: z.dt.strftime(text(f, "Zoned.format()")),
     "to_rfc3339": lambda z: z.dt.strftime("%Y-%m-%dT%H:%M:%S") + _frac(z.nanos()) + _offset(z.dt),
     "to_timezone": lambda z, tz: Zoned(z.dt.astimezone(_zone(tz)), z.extra_ns),
     "to_utc": lambda z: Zoned(z.dt.astimezone(dt.timezone.utc), z.extra_ns),
@@ -330,7 +345,17 @@ class Date:
 def _date_of(v) -> dt.date:
     if isinstance(v, Date):
         return v.d
-    raise TypeErr("Expected a Date")
+    raise TypeErr(unawaited(f"Expected a Date, got {type_name(v)}", v))
+
+
+def _date_add(where: str, days_per_unit: int = 0, months_per_unit: int = 0):
+    @in_range(where)
+    def add(x, n):
+        n = count(n, where)
+        if months_per_unit:
+            return Date(_add_months(x.d, months_per_unit * n))
+        return Date(x.d + dt.timedelta(days=days_per_unit * n))
+    return add
 
 
 register(Date, {
@@ -338,14 +363,15 @@ register(Date, {
     "day_of_week": lambda x: x.d.isoweekday(), "day_of_year": lambda x: x.d.timetuple().tm_yday,
     "week_number": lambda x: x.d.isocalendar()[1], "iso_year": lambda x: x.d.isocalendar()[0],
     "quarter": lambda x: (x.d.month - 1) // 3 + 1,
-    "add_days": lambda x, n: Date(x.d + dt.timedelta(days=n)),
-    "add_months": lambda x, n: Date(_add_months(x.d, n)),
-    "add_years": lambda x, n: Date(_add_months(x.d, 12 * n)),
+    "add_days": _date_add("Date.add_days()", days_per_unit=1),
+    "add_months": _date_add("Date.add_months()", months_per_unit=1),
+    "add_years": _date_add("Date.add_years()", months_per_unit=12),
     "since": lambda x, other: Span(days=(x.d - _date_of(other)).days),
-    "at_time": lambda x, h=0, m=0, s=0, tz="UTC": Zoned(dt.datetime(
-        x.d.year, x.d.month, x.d.day, h, m, s, tzinfo=_zone(tz))),
+    "at_time": lambda x, h=0, m=0, s=0, tz="UTC": Zoned(civil(
+        dt.datetime, "Date.at_time()", x.d.year, x.d.month, x.d.day, h, m, s, 0, _zone(tz))),
     "equals": lambda a, b: a.d == _date_of(b), "before": lambda a, b: a.d < _date_of(b),
-    "after": lambda a, b: a.d > _date_of(b), "format": lambda x, f: x.d.strftime(f),
+    "after": lambda a, b: a.d > _date_of(b),
+    "format": lambda x, f: x.d.strftime(text(f, "Date.format()")),
 })
 
 
@@ -376,8 +402,9 @@ class Time:
 register(Time, {
     "hour": lambda x: x.t.hour, "minute": lambda x: x.t.minute, "second": lambda x: x.t.second,
     "nanosecond": lambda x: x.nanos(),
-    "since": lambda x, other: _span_from_ns(x.total_ns() - other.total_ns()),
-    "format": lambda x, f: x.t.strftime(f),
+    "since": lambda x, other: _span_from_ns(
+        x.total_ns() - of_type(other, "Time", "Time.since()").total_ns()),
+    "format": lambda x, f: x.t.strftime(text(f, "Time.format()")),
 })
 
 
@@ -403,7 +430,8 @@ def _key(v):
 register(DateRange, {
     "start": lambda r: r.start, "end": lambda r: r.end,
     "contains": lambda r, v: _key(r.start) <= _key(v) <= _key(r.end),
-    "overlaps": lambda r, o: _key(r.start) <= _key(o.end) and _key(o.start) <= _key(r.end),
+    "overlaps": lambda r, o: _key(r.start) <= _key(of_type(o, "DateRange", "DateRange.overlaps()")
+                                                   .end) and _key(o.start) <= _key(r.end),
     "duration": lambda r: Span(days=(r.end.d - r.start.d).days) if isinstance(r.start, Date)
     else _span_from_ns(_key(r.end) - _key(r.start)),
 })
@@ -420,7 +448,9 @@ _ISO_SPAN = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
 
 
 def parse_duration(text) -> Span:
-    if text.__class__ is not str or not text.strip():
+    if text.__class__ is not str:
+        raise TypeErr(f"time.parse_duration(): expected a Str, got {type_name(text)}")
+    if not text.strip():
         raise ValueErr(f"Invalid duration: {text!r}")
     t = text.strip()
     m = _ISO_SPAN.fullmatch(t)
@@ -466,13 +496,6 @@ def parse(text):
         raise ValueErr(f"Cannot parse date/time '{text}': {e}") from None
 
 
-def _civil(make, *args):
-    try:
-        return make(*args)
-    except (ValueError, OverflowError) as e:
-        raise ValueErr(str(e)) from None
-
-
 def _range(start, end) -> DateRange:
     if type(start) is not type(end):
         raise TypeErr("time.range() needs two values of the same kind")
@@ -480,7 +503,7 @@ def _range(start, end) -> DateRange:
 
 
 def _from_iso_week(year, week, weekday=1) -> Date:
-    return Date(_civil(dt.date.fromisocalendar, year, week, weekday))
+    return Date(civil(dt.date.fromisocalendar, "time.from_iso_week()", year, week, weekday))
 
 
 def _sleep(seconds) -> None:
@@ -497,18 +520,21 @@ def make_module(interpreter) -> QModule:
         "now_local": lambda: Zoned.from_ns(pytime.time_ns(), local()),
         "today": lambda: Date(dt.date.today()),
         "time_now": lambda: Time(dt.datetime.now().time()),
-        "date": lambda y, m, d: Date(_civil(dt.date, y, m, d)),
-        "time": lambda h, m, s, ns=0: Time(_civil(dt.time, h, m, s, ns // 1000), ns % 1000),
-        "datetime": lambda y, mo, d, h, mi, s, tz="UTC": Zoned(_civil(
-            dt.datetime, y, mo, d, h, mi, s, 0, _zone(tz))),
+        "date": lambda y, m, d: Date(civil(dt.date, "time.date()", y, m, d)),
+        "time": lambda h, m, s, ns=0: Time(civil(dt.time, "time.time()", h, m, s,
+                                                 count(ns, "time.time()") // 1000), ns % 1000),
+        "datetime": lambda y, mo, d, h, mi, s, tz="UTC": Zoned(civil(
+            dt.datetime, "time.datetime()", y, mo, d, h, mi, s, 0, _zone(tz))),
         "parse": parse,
-        "from_timestamp": lambda s: Timestamp(int(s * NS)),
-        "from_timestamp_ms": lambda ms: Timestamp(int(ms) * 1_000_000),
-        "from_timestamp_us": lambda us: Timestamp(int(us) * 1000),
-        "seconds": lambda n: _span_from_ns(int(n * NS)),
-        "minutes": lambda n: _span_from_ns(int(n * 60 * NS)),
-        "hours": lambda n: _span_from_ns(int(n * 3600 * NS)),
-        "days": lambda n: Span(days=n),
+        "from_timestamp": lambda s: Timestamp(int(amount(s, "time.from_timestamp()") * NS)),
+        "from_timestamp_ms": lambda ms: Timestamp(
+            int(amount(ms, "time.from_timestamp_ms()")) * 1_000_000),
+        "from_timestamp_us": lambda us: Timestamp(
+            int(amount(us, "time.from_timestamp_us()")) * 1000),
+        "seconds": lambda n: _span_from_ns(int(amount(n, "time.seconds()") * NS)),
+        "minutes": lambda n: _span_from_ns(int(amount(n, "time.minutes()") * 60 * NS)),
+        "hours": lambda n: _span_from_ns(int(amount(n, "time.hours()") * 3600 * NS)),
+        "days": lambda n: Span(days=count(n, "time.days()")),
         "parse_duration": parse_duration,
         "is_leap_year": calendar.isleap,
         "sleep": _sleep,

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import functools
+import math
 
-from ...errors import IndexErr, RuntimeErr, TypeErr
+from ...errors import IndexErr, RuntimeErr, TypeErr, ValueErr
 from .. import ops
-from .forms import to_str
+from .args import int_arg, str_arg
+from .callables import builtin_type
+from .forms import to_str, type_name
+
+MAX_ARRAY = 1 << 32   # elements Array.new makes at most (more would exhaust memory)
 from .methods import register
 
 
@@ -33,8 +38,10 @@ def unshift(a: list, x) -> list:
 
 
 def get(a: list, i):
-    if i.__class__ is not int:
+    if i.__class__ is float and math.isfinite(i):
         i = int(i)
+    elif i.__class__ is not int:
+        i = int_arg(i, "Array.get()", "the index")
     if i < 0:
         i = 0  # Ref: a negative index reads element 0
     try:
@@ -56,6 +63,7 @@ def last(a: list):
 
 
 def insert(a: list, i: int, x) -> list:
+    i = int_arg(i, "Array.insert()", "the index")
     if not -len(a) <= i <= len(a):
         raise IndexErr(f"Index out of bounds: {i} (length {len(a)})")
     a.insert(i if i >= 0 else len(a) + i, x)
@@ -71,9 +79,10 @@ def remove(a: list, x) -> bool:
 
 
 def remove_at(a: list, i: int):
+    i = int_arg(i, "Array.remove_at()", "the index")
     try:
         return a.pop(i)
-    except IndexError:
+    except (IndexError, OverflowError):
         raise IndexErr(f"Index out of bounds: {i} (length {len(a)})") from None
 
 
@@ -111,10 +120,11 @@ def slice_(a: list, start: int, end: int | None = None) -> list:
 
 
 def join(a: list, sep: str = "") -> str:
+    str_arg(sep, "Array.join()", "the separator")
     try:
         return sep.join(a)
     except TypeError:  # not all strings: use their string forms
-        return to_str(sep).join([x if x.__class__ is str else to_str(x) for x in a])
+        return sep.join([x if x.__class__ is str else to_str(x) for x in a])
 
 
 def contains(a: list, x) -> bool:
@@ -191,6 +201,7 @@ register(list, {
 })
 
 
+@builtin_type
 class ArrayType:
     """The `Array` builtin: ``Array.new()``, ``Array.new(n)``, ``Array.new(n, value)``."""
 
@@ -200,5 +211,7 @@ class ArrayType:
     @staticmethod
     def new(n: int = 0, value=None) -> list:
         if n.__class__ is not int:
-            raise TypeErr("Array.new() expects an Int size")
-        return [value] * n
+            raise TypeErr(f"Array.new() expects an Int size, got {type_name(n)}")
+        if n > MAX_ARRAY:
+            raise ValueErr(f"Array.new(): {n} elements are too many")
+        return [value] * max(n, 0)

@@ -10,12 +10,15 @@ of its traceback; the original stays available as ``__cause__``.
 
 from __future__ import annotations
 
+import decimal
 import re
 import sys
 
 from ... import errors as E
 from ...errors import QuestError
 from .forms import to_str, type_name
+from . import wording
+from .callables import BUILTIN_PREFIX
 from .methods import register
 
 # filename -> Source of every compiled Quest file, for locations and columns.
@@ -34,7 +37,7 @@ class QuestRaised(QuestError):
 
 def _new_error(cls, *args):
     if len(args) != 1:
-        raise E.ArgErr(f"{cls.type_name}.new() takes exactly one argument ({len(args)} given)")
+        raise E.ArgErr(f"{cls.type_name}.new() expects 1 argument (the message), got {len(args)}")
     if args[0].__class__ is not str:
         raise E.TypeErr(f"{cls.type_name}.new() expects a Str message, got {type_name(args[0])}")
     return cls(args[0])
@@ -167,14 +170,7 @@ def _char_column(source, line: int, byte_col: int) -> int:
     return len(text.encode()[:byte_col].decode(errors="ignore")) + 1
 
 
-_ARG_ERROR = re.compile(
-    r"(positional argument|keyword argument|required .*argument|takes no arguments|"
-    r"unexpected keyword|multiple values for)")
 _UNBOUND = re.compile(r"(?:local variable|free variable|variable) '(\w+)'")
-_NO_ATTR = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
-_PY_TYPES = {"int": "Int", "float": "Float", "str": "Str", "bool": "Bool", "NoneType": "Nil",
-             "list": "Array", "dict": "Dict", "bytes": "Bytes", "tuple": "Array",
-             "function": "Fun", "QSet": "Set"}
 
 
 def quest_name(py_name: str) -> str:
@@ -184,6 +180,7 @@ def quest_name(py_name: str) -> str:
 
 
 def _translate(exc: BaseException) -> QuestError:
+    """The Quest error for a Python exception, worded for the Quest user."""
     msg = str(exc)
     if isinstance(exc, ZeroDivisionError):
         return E.RuntimeErr("Modulo by zero" if "modulo" in msg else "Division by zero")
@@ -194,39 +191,49 @@ def _translate(exc: BaseException) -> QuestError:
         name = quest_name(m.group(1)) if m else "?"
         return E.NameErr(f"Undefined variable: {name}")
     if isinstance(exc, IndexError):
-        return E.IndexErr("Index out of bounds" if "out of range" in msg else msg)
+        return E.IndexErr("Index out of bounds" if "out of range" in msg
+                          else wording.value_message(msg))
     if isinstance(exc, KeyError):
         return E.KeyErr(f"Key not found: {to_str(exc.args[0]) if exc.args else ''}")
     if isinstance(exc, TypeError):
-        if _ARG_ERROR.search(msg):
-            return E.ArgErr(_python_names(msg))
-        if "not callable" in msg:
-            m = re.search(r"'(\w+)' object is not callable", msg)
-            what = _PY_TYPES.get(m.group(1), m.group(1)) if m else "value"
-            return E.TypeErr(f"Cannot call a value of type {what}")
-        if "does not support item assignment" in msg:
-            m = re.search(r"'(\w+)' object", msg)
-            what = _PY_TYPES.get(m.group(1), m.group(1)) if m else "value"
-            return E.TypeErr(f"Cannot assign to an index of {what}")
-        return E.TypeErr(_python_names(msg))
+        callee = _builtin_callee(exc.__traceback__)
+        arity = wording.arity_message(msg, callee)
+        if arity is not None:
+            return E.ArgErr(arity)
+        return E.TypeErr(wording.type_message(msg, callee))
     if isinstance(exc, AttributeError):
-        m = _NO_ATTR.search(msg)
-        if m:
-            return E.AttrErr(f"{_PY_TYPES.get(m.group(1), m.group(1))} has no field '{m.group(2)}'")
-        return E.AttrErr(msg)
+        return E.AttrErr(wording.type_message(msg))
+    if isinstance(exc, decimal.DecimalException):
+        return _decimal_error(exc)
     if isinstance(exc, UnicodeError):
         return E.ValueErr(msg)
     if isinstance(exc, ValueError):
-        return E.ValueErr(msg)
+        return E.ValueErr(wording.value_message(msg))
     if isinstance(exc, OSError):
         text = exc.strerror or msg
         return E.IOErr(f"{text}: {exc.filename}" if exc.filename else text)
-    if isinstance(exc, (OverflowError, MemoryError)):
-        return E.RuntimeErr(msg or type(exc).__name__)
-    return E.RuntimeErr(f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__)
+    if isinstance(exc, OverflowError):
+        return E.RuntimeErr(wording.overflow_message(msg))
+    if isinstance(exc, MemoryError):
+        return E.RuntimeErr("Out of memory")
+    return E.RuntimeErr(wording.runtime_message(msg))
 
 
-def _python_names(msg: str) -> str:
-    for py, q in _PY_TYPES.items():
-        msg = msg.replace(f"'{py}'", q)
-    return re.sub(r"(\w+)\(\)", lambda m: quest_name(m.group(1)) + "()", msg)
+def _builtin_callee(tb) -> str | None:
+    """The Quest name of the innermost C builtin method a traceback went
+    through (its wrapper, see callables), e.g. ``Str.trim``."""
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(BUILTIN_PREFIX):
+            found = filename[len(BUILTIN_PREFIX):-1]
+        tb = tb.tb_next
+    return found
+
+
+def _decimal_error(exc) -> QuestError:
+    if isinstance(exc, decimal.Overflow):
+        return E.RuntimeErr("Decimal overflow: the result is too large")
+    if isinstance(exc, (decimal.Underflow, decimal.Subnormal)):
+        return E.RuntimeErr("Decimal underflow: the result is too small")
+    return E.ValueErr("Invalid Decimal operation")

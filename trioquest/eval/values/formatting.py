@@ -8,12 +8,13 @@ on an Int/Float prints fixed decimals, on a Str truncates it.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 
 from ...errors import ArgErr, ValueErr
 from .bigint import BigInt
-from .forms import to_str
+from .forms import to_str, type_name
 
 _SPEC = re.compile(
     r"(?:(?P<fill>.)?(?P<align>[<>^]))?(?P<sign>[+ ])?(?P<alt>#)?(?P<zero>0)?"
@@ -32,25 +33,35 @@ def format_value(value, spec: str) -> str:
     number = _number(value)
     if kind in ("x", "X", "b", "o", "d"):
         if number is None:
-            raise ValueErr(f"Format '{kind}' needs a number, got {to_str(value)}")
+            raise ValueErr(f"Format '{kind}' needs a number, got {type_name(value)}")
+        if number.__class__ is float and not math.isfinite(number):
+            raise ValueErr(f"Format '{kind}' needs a finite number, got {to_str(value)}")
         body = format(int(number), kind)
         if m["alt"] and kind != "d":
             body = "0" + kind.lower().replace("d", "") + body if kind != "X" else "0X" + body
         return _finish(body, m, numeric=True, negative=number < 0)
     if kind in ("e", "E", "f", "%"):
         if number is None:
-            raise ValueErr(f"Format '{kind}' needs a number, got {to_str(value)}")
+            raise ValueErr(f"Format '{kind}' needs a number, got {type_name(value)}")
         p = 6 if precision is None else precision
-        body = format(float(number), f".{p}{kind}")
-        return _finish(body, m, numeric=True, negative=float(number) < 0)
+        body = format(_real(number), f".{p}{kind}")
+        return _finish(body, m, numeric=True, negative=number < 0)
     if precision is not None and number is not None and kind != "s":
-        body = format(float(number) if not isinstance(number, Decimal) else number, f".{precision}f")
+        body = format(_real(number), f".{precision}f")
         return _finish(body, m, numeric=True, negative=number < 0)
     text = to_str(value)
     if precision is not None:
         text = text[:precision]
     return _finish(text, m, numeric=number is not None and kind != "s",
                    negative=number is not None and number < 0)
+
+
+def _real(number):
+    """What ``f``/``e``/``%`` format: a Float as it is, an Int exactly (as a
+    Decimal: ``10 ** 30`` has all its digits, ``10 ** 400`` no overflow)."""
+    if number.__class__ is int:
+        return Decimal(number)
+    return number
 
 
 def _number(value):

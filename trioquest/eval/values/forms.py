@@ -3,10 +3,16 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
-from types import BuiltinFunctionType, BuiltinMethodType, FunctionType, MethodType
+from types import BuiltinFunctionType, BuiltinMethodType, CoroutineType, FunctionType, MethodType
 
 from .bigint import BigInt
+
+# Quest Ints have no size limit (LANGUAGE.md §15), and neither have their
+# digits: Python's default limit of 4300 digits for int <-> str conversion
+# would make printing 10 ** 5000 a ValueErr.
+sys.set_int_max_str_digits(0)
 
 
 def format_float(x: float) -> str:
@@ -115,7 +121,27 @@ def _other_str(v) -> str:
         if isinstance(v, QuestError):
             return f"{v.type_name}: {v.reason}"
         return f"RuntimeErr: {v}"
-    return f"<{type(v).__name__}>"
+    if cls_is_coroutine(v):
+        return f"<{AWAITABLE} {getattr(v, '__qualname__', '?')}()>"
+    return f"<{type_name(v)}>"
+
+
+def cls_is_coroutine(v) -> bool:
+    return v.__class__ is CoroutineType
+
+
+def unawaited(message: str, *values) -> str:
+    """`message`, and when one of `values` is an Awaitable (an async call
+    made without ``await``), a hint saying so."""
+    for v in values:
+        if v.__class__ is CoroutineType:
+            name = getattr(v, "__qualname__", "") or ""
+            what = f"{name}()" if name and "<" not in name else "the value"
+            return f"{message}: {what} is {UNAWAITED}"
+    return message
+
+
+UNAWAITED = "an unawaited async call; did you forget `await`?"
 
 
 def is_user_function(f) -> bool:
@@ -143,7 +169,29 @@ def type_name(v) -> str:
     return cls.__name__
 
 
+def class_name(cls) -> str:
+    """The Quest type name of the values of a Python class."""
+    name = _TYPE_NAMES.get(cls)
+    if name is not None:
+        return name
+    qname = cls.__dict__.get("_q_name") or getattr(cls, "_q_name", None)
+    if qname.__class__ is str:
+        return qname
+    if issubclass(cls, type):
+        return "Type"
+    if issubclass(cls, (FunctionType, BuiltinFunctionType, BuiltinMethodType, MethodType)):
+        return "Fun"
+    if issubclass(cls, BaseException):
+        return "Exception"
+    return cls.__name__
+
+
+# An `async fun` called without `await` (or a std coroutine such as
+# async.sleep(1)) is an Awaitable: what `v.cls()` says and what errors call it.
+AWAITABLE = "Awaitable"
+
 _TYPE_NAMES = {
     int: "Int", float: "Float", str: "Str", bool: "Bool", type(None): "Nil",
     list: "Array", dict: "Dict", bytes: "Bytes", Decimal: "Decimal", BigInt: "BigInt",
+    CoroutineType: AWAITABLE,
 }

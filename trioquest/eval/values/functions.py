@@ -29,15 +29,25 @@ for _cls in (FunctionType, BuiltinFunctionType, MethodType):
 
 
 def _member(name: str):
-    """``T.name(args)`` / ``mod.name(args)``: call the member of that name."""
-    def call(obj, *args, **kwargs):
-        try:
-            member = getattr(obj, name)
-        except AttributeError:
-            raise AttrErr(f"{to_str(obj)} has no member '{name}'") from None
-        return member(*args, **kwargs)
+    """``T.name(args)``: call the static member of that name."""
+    def call(t, *args, **kwargs):
+        return static_member(t, name)(*args, **kwargs)
 
     return call
+
+
+def static_member(t, name: str):
+    """A type's member as Quest sees it: its static methods and constructors
+    (``new``), not the Python methods of the class behind it (an error
+    type's ``with_traceback``, a Set's ``sorted``)."""
+    if not name.startswith("_"):
+        for klass in t.__mro__:
+            raw = klass.__dict__.get(name)
+            if raw is not None:
+                if isinstance(raw, (staticmethod, classmethod)):
+                    return getattr(t, name)
+                break
+    raise AttrErr(f"{to_str(t)} has no member '{name}'")
 
 
 def _type_doc(t) -> str:

@@ -14,7 +14,8 @@ module member, or a caller that raises AttrErr naming the type and method.
 from __future__ import annotations
 
 from ...errors import AttrErr
-from .forms import type_name
+from .callables import CLASS_NAMES, adopt
+from .forms import class_name, type_name, unawaited
 
 
 class MethodTable(dict):
@@ -37,7 +38,7 @@ class MethodTable(dict):
 
 def _missing(name: str):
     def missing(receiver, *args, **kwargs):
-        raise AttrErr(f"Unknown method '{name}' on {type_name(receiver)}")
+        raise AttrErr(unawaited(f"Unknown method '{name}' on {type_name(receiver)}", receiver))
 
     return missing
 
@@ -56,9 +57,14 @@ class MethodTables(dict):
                     table = self[base]
                     break
         if table is None:
-            table = MethodTable(cls.__name__, UNIVERSAL)
+            owner = class_name(cls)
+            table = MethodTable(owner, _adopted(owner, UNIVERSAL))
         self[cls] = table
         return table
+
+
+def _adopted(owner: str, methods: dict) -> dict:
+    return {name: adopt(owner, name, fn) for name, fn in methods.items()}
 
 
 METHODS = MethodTables()
@@ -73,14 +79,12 @@ def register(cls, methods: dict, *, fallback=None, universal: bool = True) -> Me
     for base in reversed(cls.__mro__[1:]):
         if base in METHODS and base is not object:
             inherited.update(METHODS[base])
-    table = MethodTable(type_name_for(cls),
-                        {**(UNIVERSAL if universal else {}), **inherited, **methods}, fallback)
+    owner = class_name(cls)
+    CLASS_NAMES.setdefault(cls.__name__, owner)
+    table = MethodTable(owner, _adopted(owner, {**(UNIVERSAL if universal else {}),
+                                                **inherited, **methods}), fallback)
     METHODS[cls] = table
     return table
-
-
-def type_name_for(cls) -> str:
-    return getattr(cls, "_q_name", None) or cls.__name__
 
 
 def call_method(receiver, name: str, *args, **kwargs):

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from ...errors import IndexErr, TypeErr, ValueErr
 from .bigint import BigInt
 from .formatting import fmt
+from .args import MAX_INDEX, int_arg, str_arg
 from .methods import register
 
 
@@ -93,7 +94,7 @@ def ord_(s: str) -> int:
 
 
 def encode(s: str, encoding: str = "utf-8") -> str:
-    enc = encoding.lower()
+    enc = str_arg(encoding, "Str.encode()", "the encoding").lower()
     data = s.encode()
     if enc == "hex":
         return data.hex()
@@ -107,7 +108,7 @@ def encode(s: str, encoding: str = "utf-8") -> str:
 
 
 def decode(s: str, encoding: str) -> str:
-    enc = encoding.lower()
+    enc = str_arg(encoding, "Str.decode()", "the encoding").lower()
     try:
         if enc == "hex":
             data = bytes.fromhex(s)
@@ -125,6 +126,7 @@ def decode(s: str, encoding: str) -> str:
 
 
 def hash_(s: str, alg: str) -> str:
+    str_arg(alg, "Str.hash()", "the algorithm")
     if alg == "crc32":
         return f"{zlib.crc32(s.encode()):08x}"
     try:
@@ -134,9 +136,17 @@ def hash_(s: str, alg: str) -> str:
 
 
 def repeat(s: str, n: int) -> str:
-    if n.__class__ is not int:
-        raise TypeErr("repeat() expects an Int")
+    n = int_arg(n, "Str.repeat()", "the count")
+    if s and len(s) * n > MAX_INDEX or abs(n) > MAX_INDEX:
+        raise ValueErr(f"Str.repeat(): the result would be too long ({n} times)")
     return s * n
+
+
+def _tab_size(n) -> int:
+    n = int_arg(n, "Str.expandtabs()", "the tab size")
+    if n > 4096:
+        raise ValueErr(f"Str.expandtabs(): the tab size must be at most 4096, got {n}")
+    return max(n, -1)
 
 
 def concat(s: str, other) -> str:
@@ -173,7 +183,7 @@ register(str, {
     "index_of": index_of, "count": str.count,
     **{p: _predicate(p) for p in ("isalnum", "isalpha", "isascii", "isdigit", "isnumeric",
                                   "isdecimal", "islower", "isupper", "isspace", "istitle")},
-    "expandtabs": lambda s, n=8: s.expandtabs(n),
+    "expandtabs": lambda s, n=8: s.expandtabs(_tab_size(n)),
     "fmt": fmt,
     "to_int": to_int, "to_float": to_float, "to_decimal": to_decimal, "to_bigint": to_bigint,
     "ord": ord_, "bytes": lambda s: s.encode(), "encode": encode, "decode": decode,

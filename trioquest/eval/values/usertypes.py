@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from types import FunctionType
 
 from ...errors import ArgErr, AttrErr, NameErr, TypeErr
+from .callables import RECEIVERS
 from .forms import to_str, type_name
 from .methods import UNIVERSAL, MethodTable
 
@@ -167,6 +169,8 @@ def make_type(name: str, doc: str | None, fields: list[FieldSpec], methods: dict
                 raise TypeErr(f"Method '{mname}' of type {name} takes {_param_count(fn)} "
                               f"parameters; trait {trait.name} requires {nparams}")
         traits.append(trait)
+    _name_methods(name, instance, receiver=True)
+    _name_methods(name, statics, receiver=False)
     slots = {f.name: ("_qf_" + f.name if f.name in instance or f.name in statics else f.name)
              for f in fields}
     ns = {
@@ -191,6 +195,16 @@ def make_type(name: str, doc: str | None, fields: list[FieldSpec], methods: dict
     return cls
 
 
+def _name_methods(type_name_: str, methods: dict, *, receiver: bool) -> None:
+    """``Point.norm`` as the qualname of each method, so that argument errors
+    name it and do not count ``self`` (see `callables`)."""
+    for mname, fn in methods.items():
+        if isinstance(fn, FunctionType):
+            fn.__qualname__ = f"{type_name_}.{mname}"
+            if receiver:
+                RECEIVERS.add(fn.__qualname__)
+
+
 def _param_count(fn) -> int:
     code = getattr(fn, "__code__", None)
     if code is None:
@@ -205,13 +219,13 @@ def construct(cls, *args, **kwargs):
             len(fields) == 1 and fields[0].type_name == "Dict"):
         kwargs, args = args[0], ()
     if len(args) > len(fields):
-        raise ArgErr(f"{cls._q_name}.new() takes at most {len(fields)} positional "
-                     f"arguments ({len(args)} given)")
+        raise ArgErr(f"{cls._q_name}.new() expects at most {len(fields)} "
+                     f"argument{'' if len(fields) == 1 else 's'}, got {len(args)}")
     if args and not kwargs:
         required = sum(1 for f in fields if not f.optional)
         if len(args) < required:
-            raise ArgErr(f"{cls._q_name}.new() needs {required} positional arguments "
-                         f"({len(args)} given)")
+            raise ArgErr(f"{cls._q_name}.new() expects at least {required} "
+                         f"argument{'' if required == 1 else 's'}, got {len(args)}")
     obj = object.__new__(cls)
     slots = cls._q_slots
     for i, f in enumerate(fields):
