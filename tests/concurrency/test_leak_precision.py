@@ -47,3 +47,14 @@ def test_a_task_still_waiting_is_a_leak_with_its_channel():
     received = out.strip()      # Trio may park either sender first
     assert [leak.name for leak in d.leaks] == [f"sender {3 - int(received)}"]
     assert [(b.senders, b.receivers) for b in d.blocked_channels] == [(1, 0)]
+
+
+def test_an_awaitable_still_held_when_the_program_ends_is_reported():
+    out, interp = run_async('''
+        use "std/async"
+        let kept = async.sleep(1)
+        puts("end")
+    ''', track_origins=True)
+    assert out == "end\n"
+    assert [(n.what, str(n.site)) for n in interp.diagnostics.never_awaited] == [
+        ("async.sleep()", "prog.q:2")]

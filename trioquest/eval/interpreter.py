@@ -111,7 +111,8 @@ class Interpreter:
             self.diagnostics = diagnostics
 
         run_program(lambda: body(module.__dict__), clock=clock, on_diagnostics=keep, watch=watch,
-                    track_origins=track_origins, tasks_at_exit=tasks_at_exit, **options)
+                    track_origins=track_origins, tasks_at_exit=tasks_at_exit,
+                    leftovers=lambda: list(module.__dict__.values()), **options)
 
 
 def format_uncaught(exc: BaseException) -> str:

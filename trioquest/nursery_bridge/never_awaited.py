@@ -18,6 +18,8 @@ import contextlib
 import os
 import sys
 import warnings
+from inspect import CORO_CREATED, getcoroutinestate
+from types import CoroutineType
 
 from ..eval.values.exceptions import QUEST_SOURCES
 from .diagnostics import Site
@@ -52,6 +54,23 @@ def _record(coro) -> None:
         return None                   # dropped after the run ended: nothing to report to
     name = getattr(coro, "__qualname__", None) or type(coro).__name__
     bridge.diagnostics.record_never_awaited(f"{name}()", site)
+
+
+def record_leftovers(values) -> None:
+    """The awaitables still held when the main program ends (in its module's
+    variables) will never be awaited: recorded now, while the run can take
+    them, and closed (so that nothing reports them again at exit)."""
+    from .runner import BRIDGE
+
+    bridge = BRIDGE.get()
+    for value in values:
+        if value.__class__ is not CoroutineType or getcoroutinestate(value) != CORO_CREATED:
+            continue
+        site = next((Site(file, line) for file, line, _ in value.cr_origin or ()
+                     if file in QUEST_SOURCES), None)
+        if bridge is not None and _quests(value.cr_code.co_filename):
+            bridge.diagnostics.record_never_awaited(f"{value.__qualname__}()", site)
+            value.close()
 
 
 def _quests(filename: str) -> bool:

@@ -21,7 +21,7 @@ from .checkin import checkin
 from .deadlock import Watchdog, respond
 from .diagnostics import Diagnostics
 from .failures import GRACE, WATCH, FailureWatch
-from .never_awaited import recording_never_awaited
+from .never_awaited import record_leftovers, recording_never_awaited
 from .portals import PORTALS
 from .interrupts import interrupts, lending_sigint
 from .reporting import current_reporter
@@ -177,7 +177,8 @@ async def run_scoped(fn, label: str = "block_on"):
 
 
 def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_origins=False,
-                tasks_at_exit=False, deadlock=True, failure_grace=GRACE, reporter=None):
+                tasks_at_exit=False, deadlock=True, failure_grace=GRACE, reporter=None,
+                leftovers=None):
     """Run a module body (sync, or returning a coroutine) inside ``trio.run``.
 
     `watch(bridge)`, if given, is an async function run beside the program
@@ -189,7 +190,9 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
     at a Ctrl-C is always kept (``diagnostics.at_interrupt``).  `deadlock`
     turns the deadlock detector on; `failure_grace` is how long a failed
     task may stay unobserved before `reporter` (default: the current one,
-    `reporting.use_reporter`) is told (None: never)."""
+    `reporting.use_reporter`) is told (None: never).  `leftovers()` gives
+    the values that outlive the body (its module's variables): awaitables
+    among them are reported as never awaited."""
     async def main():
         bridge = Bridge(reporter, failure_grace)
         BRIDGE.set(bridge)
@@ -200,7 +203,7 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
         watchdog = Watchdog(partial(respond, bridge)) if deadlock else None
         try:
             with interrupts(bridge, sigint_before):
-                return await _serve(bridge, body, watch, tasks_at_exit)
+                return await _serve(bridge, body, watch, tasks_at_exit, leftovers)
         finally:
             if watchdog is not None:
                 watchdog.stop()
@@ -215,7 +218,7 @@ def run_program(body, *, clock=None, on_diagnostics=None, watch=None, track_orig
             raise _single(group) from None
 
 
-async def _serve(bridge, body, watch, tasks_at_exit):
+async def _serve(bridge, body, watch, tasks_at_exit, leftovers):
     """The program in the root nursery, beside the starter (and a watcher)."""
     watching = trio.CancelScope()
 
@@ -247,6 +250,8 @@ async def _serve(bridge, body, watch, tasks_at_exit):
                 from .diagnostics import snapshot
 
                 bridge.diagnostics.at_exit = snapshot(bridge, main=False)
+            if leftovers is not None:
+                record_leftovers(leftovers())
             try:
                 if root.children is not None:
                     await root.close()
