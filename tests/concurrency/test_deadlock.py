@@ -87,10 +87,10 @@ trioquest: deadlock: what each task waits on
 def test_tasks_awaiting_each_other_fail_at_once_while_others_run(capsys, monkeypatch):
     cycle = ("DeadlockError: Task 2 (b) awaits task 1 (a), which awaits task 2 (b) at "
              "cycle_await.q:5: a cycle of waits that can never end")
-    status, out, err = run(capsys, monkeypatch, "cycle_await.q")
+    status, out, err = run(capsys, monkeypatch, "cycle_await.q", "--failure-grace=0.1")
     assert status == 0
     assert out == f"tick 1\ntick 2\ntick 3\nb: {cycle}\na: {cycle}\n"
-    # reported after the grace period, long before the ticker ends (3 s)
+    # reported after the grace period (0.1 s), before the ticker ends (0.3 s)
     assert err.splitlines()[:2] == [
         "trioquest: task 1 (a) failed and nothing has awaited it (it is raised again when "
         "its scope ends):",
@@ -105,7 +105,7 @@ def test_a_task_awaiting_itself(capsys, monkeypatch):
 
 
 def test_lock_order_inversion_is_reported_as_it_forms(capsys, monkeypatch):
-    status, out, err = run(capsys, monkeypatch, "lock_order.q")
+    status, out, err = run(capsys, monkeypatch, "lock_order.q", "--failure-grace=0.1")
     cycle = ("lock_order.q:15:9: DeadlockError: Task 2 (backward) waits to acquire a Lock held "
              "by task 1 (forward), which waits to acquire a Lock held by task 2 (backward) at "
              "lock_order.q:7: a cycle of waits that can never end")

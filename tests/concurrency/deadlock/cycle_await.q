@@ -8,7 +8,7 @@ tasks["a"] = a
 tasks["b"] = b
 let ticker = async.spawn(fun ()
     for i in 1 to 3
-        await async.sleep(1)
+        await async.sleep(0.1)
         puts("tick " .. i.str())
     end
 end, name: "ticker")

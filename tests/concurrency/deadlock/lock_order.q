@@ -19,7 +19,7 @@ async fun backward()
 end
 let f = async.spawn(forward, name: "forward")
 let b = async.spawn(backward, name: "backward")
-let ticker = async.spawn(fun () await async.sleep(5) puts("ticker done") end, name: "ticker")
+let ticker = async.spawn(fun () await async.sleep(0.5) puts("ticker done") end, name: "ticker")
 await ticker
 puts(f.state())
 puts(b.state())
