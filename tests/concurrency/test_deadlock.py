@@ -194,3 +194,39 @@ def test_a_python_subprocess_wait_is_not_a_deadlock():
         return done.returncode
 
     assert run_program(body) == 0
+
+
+def test_a_wait_under_a_deadline_closes_no_cycle():
+    # b's wait for a is bounded: it times out (which cancels a, the timed-out
+    # work); d's wait for c too (which cancels only its own function), and c
+    # then gets d's result
+    out, _ = run_async('''
+        use "std/async"
+        let tasks = {}
+        let a = async.spawn(fun () await tasks["b"] end, name: "a")
+        let b = async.spawn(fun ()
+            await async.yield_now()
+            try
+                await async.timeout(tasks["a"], 0.5)
+            catch e: async.TimeoutError
+                "b timed out"
+            end
+        end, name: "b")
+        tasks["a"] = a
+        tasks["b"] = b
+        puts(await b)
+        puts(a.state())
+        let c = async.spawn(fun () await tasks["d"] end, name: "c")
+        let d = async.spawn(fun ()
+            await async.yield_now()
+            try
+                await async.timeout(fun () await tasks["c"] end, 0.5)
+            catch e: async.TimeoutError
+                "d timed out"
+            end
+        end, name: "d")
+        tasks["c"] = c
+        tasks["d"] = d
+        puts(await c)
+    ''')
+    assert out == "b timed out\ncancelled\nd timed out\n"

@@ -43,7 +43,7 @@ import trio
 from ..eval.values.exceptions import QUEST_SOURCES, to_quest_error
 from .checkin import PENDING_START, checkin
 from .failures import task_failed
-from .wait_graph import MAIN, check
+from .wait_graph import check, waiter
 from .waits import INTERNAL, in_memory
 from .errors import CancelledError
 from .scope import CANCELLED, CURRENT_SCOPE, DONE, FAILED, FINISHED, PENDING, RUNNING, TaskScope
@@ -233,7 +233,7 @@ class Task:
         if self.state in DONE or self.aborted:
             await trio.lowlevel.checkpoint()
         else:
-            me = CURRENT_TASK.get() or MAIN.get()
+            me = waiter(CURRENT_TASK.get())
             if me is not None:
                 check(me, self, "await")
                 me.waits_on = self

@@ -9,12 +9,17 @@ holder's wait, and so on.  If it comes back to the waiter, the new wait
 would close a cycle that can never end, so the waiter gets
 ``async.DeadlockError`` at once, naming every task of the cycle and the
 line it waits at, even while the rest of the program runs on.  Awaiting
-itself is the shortest cycle.
+itself is the shortest cycle.  A wait under a deadline (inside
+``async.timeout``, or ``async.timeout(task, secs)`` itself) will end by
+itself, so it takes no part: `waiter()` is None there.
 """
 
 from __future__ import annotations
 
 import contextvars
+import math
+
+import trio
 
 from .errors import DeadlockError
 
@@ -33,6 +38,15 @@ class MainProgram:
 
 
 MAIN: contextvars.ContextVar = contextvars.ContextVar("quest_main_program", default=None)
+
+
+def waiter(current_task):
+    """The node about to wait without a deadline: the current Task, or the
+    main program; None when a deadline bounds the wait (or outside a run)."""
+    me = current_task or MAIN.get()
+    if me is None or trio.current_effective_deadline() != math.inf:
+        return None
+    return me
 
 
 def holder(target):

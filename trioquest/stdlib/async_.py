@@ -21,7 +21,7 @@ from ..nursery_bridge.errors import ASYNC_ERRORS, TaskGroupError
 from ..nursery_bridge.runner import block_on, current_bridge, spawn
 from ..nursery_bridge.scope import Scope, raise_failures
 from ..nursery_bridge.task import CURRENT_TASK, Task, is_awaitable
-from ..nursery_bridge.wait_graph import MAIN, check
+from ..nursery_bridge.wait_graph import MAIN, check, waiter
 from ..nursery_bridge.waits import in_memory
 from .handles import UntilNil
 
@@ -146,13 +146,14 @@ class Lock(_Acquirable):
     @in_memory()
     async def acquire(self):
         me = CURRENT_TASK.get() or MAIN.get()
-        if self.inner.locked() and me is not None:
-            check(me, self, "acquire")
-            me.waits_on = self
+        node = waiter(me) if self.inner.locked() else None
+        if node is not None:
+            check(node, self, "acquire")
+            node.waits_on = self
             try:
                 await self._acquire()
             finally:
-                me.waits_on = None
+                node.waits_on = None
         else:
             await self._acquire()
         self.holder = me
