@@ -47,14 +47,40 @@ def read_source(path: str) -> Source:
         raise UsageError(f"cannot read '{path}': permission denied") from None
     except OSError as e:
         raise UsageError(f"cannot read '{path}': {e.strerror or e}") from None
+    return Source(decode_program(data, f"'{path}'"), path)
+
+
+def decode_program(data: bytes, what: str) -> str:
+    """The text of a program given as bytes (a file, -c, stdin), without a
+    byte-order mark; UsageError naming the first byte that is not UTF-8."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise UsageError(
-            f"cannot read '{path}': not UTF-8 text (byte 0x{data[e.start]:02x} on line {line})"
+            f"cannot read {what}: not UTF-8 text (byte 0x{data[e.start]:02x} on line {line})"
         ) from None
-    return Source(text.removeprefix("\ufeff"), path)
+    return text.removeprefix("\ufeff")
+
+
+def _program_text(text: str, what: str) -> str:
+    """Text Python decoded for us (argv, a text stdin): bytes that were not
+    UTF-8 arrive as lone surrogates (surrogateescape); report them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return decode_program(text.encode("utf-8", "surrogateescape"), what)
+    return text.removeprefix("\ufeff")
+
+
+def _read_stdin() -> str:
+    buffer = getattr(sys.stdin, "buffer", None)
+    try:
+        if buffer is not None:
+            return decode_program(buffer.read(), "the program from stdin")
+        return _program_text(sys.stdin.read(), "the program from stdin")
+    except (OSError, UnicodeError) as e:
+        raise UsageError(f"cannot read the program from stdin: {e}") from None
 
 
 def _check(args) -> int:
@@ -85,14 +111,11 @@ def _run(args) -> int:
     from .eval.interpreter import Interpreter
 
     if args.code is not None:
-        source = Source(args.code, "-c")
+        source = Source(_program_text(args.code, "the program given with -c"), "-c")
         argv = ["-c", *args.args]
         script = None
     elif args.file is None:
-        try:
-            source = Source(sys.stdin.read(), "stdin")
-        except (OSError, UnicodeDecodeError) as e:
-            raise UsageError(f"cannot read the program from stdin: {e}") from None
+        source = Source(_read_stdin(), "stdin")
         argv = ["stdin", *args.args]
         script = None
     else:
@@ -100,15 +123,18 @@ def _run(args) -> int:
         argv = [args.file, *args.args]
         script = args.file
     interp = Interpreter(argv, script_path=script)
-    if args.emit_python:
-        import ast
-
-        print(ast.unparse(interp.compile(source).python))
-        return EXIT_OK
+    if args.emit_python:   # errors are reported as `run` reports them
+        return run_reporting(lambda: _emit_python(interp, source), debug=args.debug)
     status = run_reporting(lambda: interp.run_main(
         source, track_origins=args.leaks in ("report", "json", "error"),
         tasks_at_exit=args.tasks_on_exit), debug=args.debug)
     return report_diagnostics(interp.diagnostics, args, status)
+
+
+def _emit_python(interp, source: Source) -> None:
+    import ast
+
+    print(ast.unparse(interp.compile(source).python))
 
 
 def run_reporting(run, *, debug: bool = False) -> int:
