@@ -19,6 +19,7 @@ settled later by `trioquest.tokens`, which sees the next token.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 
 from sly import Lexer
@@ -26,6 +27,12 @@ from sly.lex import Token
 
 from .errors import IncompleteInputError, QuestSyntaxError
 from .source import Source
+
+# Quest's Int is unbounded (LANGUAGE.md §4.2), so converting one to text or
+# text to one works at any size: CPython's 4,300-digit limit on int <-> str
+# conversions is lifted, once, here, where every Quest program starts (each is
+# lexed first).  The process-wide cost: a conversion is quadratic in its digits.
+sys.set_int_max_str_digits(0)
 
 KEYWORDS = (
     "if elif else end fun type trait impl with return and or not true false nil "
