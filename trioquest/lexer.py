@@ -84,7 +84,12 @@ class QuestLexer(Lexer):
 
     # Strings come before NAME so that the f/b prefixes win.  Each pattern ends
     # with an alternative that only matches a broken literal, to report it.
-    @_(r'f"""|f\'\'\'|f"(?:[^"\\\n]|\\.)*"|f\'(?:[^\'\\\n]|\\.)*\'|f["\']')
+    # The body of a one-line literal is "unrolled" with possessive repeats
+    # (runs of plain characters, then an escape and another run): `re` keeps
+    # no backtracking state per character, so a 5 MB literal lexes in linear
+    # time and memory (a repeated alternation `(?:[^"\\]|\\.)*` kept ~250
+    # bytes per character).
+    @_(r'f"""|f\'\'\'|f"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|f\'[^\'\\\n]*+(?:\\.[^\'\\\n]*+)*+\'|f["\']')
     def FSTRING(self, t):
         if t.value in ('f"""', "f'''"):
             self._fail(t, "triple-quoted f-strings are not supported")
@@ -92,7 +97,7 @@ class QuestLexer(Lexer):
             self._fail(t, "unterminated f-string", width=1)
         return t
 
-    @_(r'[bB]"""|[bB]\'\'\'|[bB]"(?:[^"\\\n]|\\.)*"|[bB]\'(?:[^\'\\\n]|\\.)*\'|[bB]["\']')
+    @_(r'[bB]"""|[bB]\'\'\'|[bB]"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|[bB]\'[^\'\\\n]*+(?:\\.[^\'\\\n]*+)*+\'|[bB]["\']')
     def BYTES(self, t):
         raw = t.value
         if raw[1:] in ('"""', "'''"):
@@ -102,7 +107,7 @@ class QuestLexer(Lexer):
         t.value = self._bytes_value(t, raw[2:-1])
         return t
 
-    @_(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|["\']')
+    @_(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"""|\'\'\'|"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|\'[^\'\\\n]*+(?:\\.[^\'\\\n]*+)*+\'|["\']')
     def STRING(self, t):
         raw = t.value
         if raw in ('"""', "'''"):
@@ -290,6 +295,11 @@ def _expand_fstring(source: Source, tok: Token) -> Iterator[Token]:
         return None
 
     while i < n:
+        run = _PLAIN_RUN.match(body, i)
+        if run is not None:   # text up to the next brace, in one piece
+            text.append(run.group())
+            i = run.end()
+            continue
         ch = body[i]
         if ch == "\\" and i + 1 < n:
             text.append(body[i : i + 2] if body[i + 1] in _TEXT_ESCAPES else ch)
@@ -338,6 +348,9 @@ def _expand_fstring(source: Source, tok: Token) -> Iterator[Token]:
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+# Text of an f-string up to the next brace, escapes included (they are
+# processed by unescape_text); a backslash before a brace is left to the loop.
+_PLAIN_RUN = re.compile(r"(?:[^\\{]++|\\[ntr\\\\\"']|\\(?!\{))++")
 
 
 def _find_interpolation_end(source: Source, body: str, start: int, body_start: int):

@@ -181,28 +181,35 @@ class _Resolver:
         return block
 
     def allocate(self) -> None:
+        # Linear in the bindings: a name is checked against this function's
+        # names and each enclosing function's (never copied), and renaming
+        # `x` again starts after the last `x__N` this function made.
         for func in self.all_functions:  # parents come before their children
-            taken = set(self.taken) if func.is_module else set()
+            scopes = [func.py_names]
             info = func.parent
             while info is not None:
-                taken |= info.py_names
+                scopes.append(info.py_names)
                 info = info.parent
+            if func.is_module:
+                scopes.append(self.taken)
+            last: dict[str, int] = {}
             for binding in func.bindings:
-                if binding.py:
-                    func.py_names.add(binding.py)
-                    continue
-                binding.py = self.alloc(binding.name, taken | func.py_names)
+                if not binding.py:
+                    binding.py = self.alloc(binding.name, scopes, last)
                 func.py_names.add(binding.py)
 
-    def alloc(self, name: str, taken: set[str]) -> str:
+    def alloc(self, name: str, scopes: list, last: dict[str, int]) -> str:
+        """A Python name for `name` that none of the `scopes` (sets) holds."""
         base = name
         if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in self.builtins \
                 or base.startswith(RESERVED_PREFIX):
             base = base + "_"
-        py, i = base, 0
-        while py in taken:
+        i = last.get(base, 0)
+        py = base if i == 0 else f"{base}__{i}"
+        while any(py in names for names in scopes):
             i += 1
             py = f"{base}__{i}"
+        last[base] = i
         return py
 
     def declare(self, block: Block, name: str, kind: str, node, *, key=None, type_=None,
