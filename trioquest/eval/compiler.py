@@ -25,6 +25,7 @@ from . import pyast as P
 from .expressions import ExpressionCompiler
 from .functions import RETURN, FunctionCompiler, FunctionContext
 from .infer import DICT, INT, LIST, STR, FunctionTypes
+from .newline_index import explained, newline_chains
 from .runtime import BUILTINS
 from .scopes import Resolution, resolve
 
@@ -129,6 +130,10 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         return out
 
     def stmt(self, s, sink=None) -> list[ast.stmt]:
+        chains = newline_chains(s, self.source)
+        for chain in chains:
+            for q in chain.nodes:
+                self.pos.starts[id(q)] = (chain.line, chain.col)
         saved, self.prelude = self.prelude, []
         try:
             result = getattr(self, "s_" + type(s).__name__)(s, sink)
@@ -138,6 +143,8 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         for node in out:
             if getattr(node, "lineno", None) is None:
                 self.pos.at(node, s)
+        if chains:
+            out = [explained(self, out, chains, sink is RETURN, s)]
         return out
 
     def sink_value(self, value: ast.expr, sink) -> list[ast.stmt]:

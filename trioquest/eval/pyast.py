@@ -20,6 +20,9 @@ class Positioner:
     def __init__(self, source: Source) -> None:
         self.source = source
         self._ascii: dict[int, str | None] = {}
+        # id(Quest node) -> (line, col) to start its Python nodes at instead
+        # of its own start (an index whose `[` starts a line: newline_index).
+        self.starts: dict[int, tuple[int, int]] = {}
 
     def byte_col(self, line: int, col: int) -> int:
         """0-based byte offset of 1-based character column `col` on `line`."""
@@ -34,8 +37,9 @@ class Positioner:
 
     def at(self, node, q):
         """Give `node` the span of Quest node `q`; returns `node`."""
-        node.lineno = q.line
-        node.col_offset = self.byte_col(q.line, q.col)
+        line, col = self.starts.get(id(q)) or (q.line, q.col)
+        node.lineno = line
+        node.col_offset = self.byte_col(line, col)
         node.end_lineno = q.end_line
         node.end_col_offset = self.byte_col(q.end_line, q.end_col)
         return node
