@@ -25,6 +25,7 @@ from . import pyast as P
 from .expressions import ExpressionCompiler
 from .functions import RETURN, FunctionCompiler, FunctionContext
 from .infer import DICT, INT, LIST, STR, FunctionTypes
+from .nesting import unnest
 from .newline_index import explained, newline_chains
 from .runtime import BUILTINS
 from .scopes import Resolution, resolve
@@ -527,6 +528,7 @@ def compile_program(program: n.Program, source: Source, *, export_all: bool = Fa
     compiler = Compiler(source, res, export_all=export_all, value_sink=value_sink)
     try:
         module = compiler.compile_module(program)
+        unnest(module, compiler.code_names)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SyntaxWarning)  # `x is 1` is what we mean
             code = compile(module, source.filename, "exec", dont_inherit=True)
