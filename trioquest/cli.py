@@ -134,7 +134,12 @@ def _run(args) -> int:
 def _emit_python(interp, source: Source) -> None:
     import ast
 
-    print(ast.unparse(interp.compile(source).python))
+    from .eval.pyast import recursion_room
+
+    compiled = interp.compile(source)
+    with recursion_room(4 * compiled.depth):   # unparse recurses up to 4 frames a level
+        text = ast.unparse(compiled.python)
+    print(text)
 
 
 def run_reporting(run, *, debug: bool = False) -> int:

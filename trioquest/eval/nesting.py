@@ -37,6 +37,7 @@ _WITH_ITEMS = 4     # a `with` of more items is split into nested ones
 _BREAK, _CONTINUE = 1, 2
 _POS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BLOCK, _RESULT = "_Q_nest", "_Q_nr"   # names of moved blocks and of their results
 
 
 def unnest(module: ast.Module, code_names: dict) -> None:
@@ -68,117 +69,273 @@ def _parts(s) -> list[tuple[list, int]]:
 
 
 def _function(fn, code_names: dict, counter: list) -> list:
-    """Move the too-deep statements of one function out; the functions found
-    (nested defs and moved blocks) are returned for processing in turn."""
-    found = []
-    scope = _Scope(fn)
-    stack = [(fn.body, 0)]
+    """Move the too-deep statements of one function out; the nested defs
+    found are returned, to be processed in turn.
+
+    First the statements to move are found, outermost first, counting depth
+    afresh inside each; then they are moved innermost first, so that each
+    statement is looked at by one move only (the blocks moved out of it are
+    defs by then, which the moves do not enter, using what was recorded
+    about them instead)."""
+    found, moves = [], []
+    finally_moves = _finally_moves(fn)
+    # A moved block's def goes before the statement it is "anchored" at: the
+    # statement itself, or, inside finally bodies compiled inline (twice
+    # each), the try outside all of them, so that it is compiled once.
+    stack = [(fn.body, 0, None)]
     while stack:
-        stmts, depth = stack.pop()
-        i = 0
-        while i < len(stmts):
-            s = stmts[i]
+        stmts, depth, anchored = stack.pop()
+        for i, s in enumerate(stmts):
             if isinstance(s, _DEFS):
                 found.append(s)
-                i += 1
                 continue
             if isinstance(s, (ast.With, ast.AsyncWith)) and len(s.items) > _WITH_ITEMS:
                 inner = type(s)(items=s.items[_WITH_ITEMS:], body=s.body, type_comment=None)
-                s.items, s.body = s.items[:_WITH_ITEMS], [_copy_position(inner, s)]
+                s.items, s.body = s.items[:_WITH_ITEMS], [_position(inner, s)]
             parts = _parts(s)
-            if parts and depth + max(cost for _, cost in parts) > LIMIT:
-                counter[0] += 1
-                block, call = _moved([s], scope, counter[0])
-                code_names[block.name] = code_names.get(fn.name, fn.name)
-                stmts[i:i + 1] = [block] + call
-                found.append(block)
-                i += 1 + len(call)
+            if not parts:
                 continue
-            if isinstance(s, ast.Try) and _has_finally(s.finalbody):
-                # CPython compiles a finally body twice (normal and exceptional
-                # exit): nested ones would cost 2**depth.  Each becomes a call
-                # of a function defined before the try.
-                counter[0] += 1
-                block, call = _moved(s.finalbody, scope, counter[0])
-                code_names[block.name] = code_names.get(fn.name, fn.name)
-                s.finalbody = call
-                stmts[i:i] = [block]
-                found.append(block)
-                i += 1
-                parts = _parts(s)[:-1]
-            stack.extend((body, depth + cost) for body, cost in parts)
-            i += 1
-    scope.declare_new_names()
+            anchor = anchored or (stmts, s)
+            inside, inside_anchor = depth, anchored
+            if depth + max(cost for _, cost in parts) > LIMIT:
+                moves.append((stmts, s, anchor, False))
+                inside, inside_anchor = 0, None   # counted afresh in the moved block
+            if id(s) in finally_moves:
+                moves.append((stmts, s, anchor, True))
+                stack.append((s.finalbody, 0, None))
+                parts = parts[:-1]
+            for body, cost in parts:
+                if isinstance(s, ast.Try) and body is s.finalbody:   # compiled twice
+                    stack.append((body, inside + cost, inside_anchor or (stmts, s)))
+                else:
+                    stack.append((body, inside + cost, inside_anchor))
+    if not moves:
+        return found
+    owner = _Owner(fn)
+    for stmts, s, (anchor_stmts, anchor), finalbody in reversed(moves):
+        counter[0] += 1
+        code_names[f"{_BLOCK}{counter[0]}"] = code_names.get(fn.name, fn.name)
+        if finalbody:
+            block, call = _moved(s.finalbody, owner, counter[0])
+            s.finalbody = call
+        else:   # with the defs anchored at it, just before it
+            i = _index(stmts, s)
+            start = i - len(getattr(s, "_q_defs", ()))
+            block, call = _moved(stmts[start:i + 1], owner, counter[0])
+            if anchor is s:
+                stmts[start:i + 1] = [block] + call
+                continue
+            stmts[start:i + 1] = call
+        anchor_stmts.insert(_index(anchor_stmts, anchor), block)
+        if not hasattr(anchor, "_q_defs"):
+            anchor._q_defs = []
+        anchor._q_defs.append(block)
+    owner.declare_in_function()
     return found
 
 
-class _Scope:
-    """What a function declares: its parameters, global and nonlocal names,
-    and the names blocks moved out of it assign (declared at its top)."""
+def _index(stmts: list, s) -> int:
+    """Where statement `s` is in `stmts` (only ever later than at first)."""
+    for i, x in enumerate(stmts):
+        if x is s:
+            return i
+    raise AssertionError("statement lost while moving blocks")
+
+
+_FINALLY_RUN = 4   # nested finally bodies compiled inline, at most
+
+
+def _finally_moves(fn) -> set[int]:
+    """Ids of the tries of `fn` whose finally body is moved into a function.
+
+    CPython compiles a finally body once for each way out of the try (normal
+    exit, exception, each ``return``/``break``/``continue``), so finally
+    bodies nested in each other, or holding a def (a whole function compiled
+    again), would cost exponential time.  Moved: every finally body holding
+    a def, and one in every `_FINALLY_RUN` nested in each other (moving each
+    one would cost a Python frame per level when they run).  Bottom-up."""
+    depth: dict[int, int] = {}   # finally bodies nested inline in a statement
+    holds_def: set[int] = set()  # statements with a def inside, inline
+    marked: set[int] = set()
+    order, stack = [], list(fn.body)
+    while stack:
+        s = stack.pop()
+        order.append(s)
+        if not isinstance(s, _DEFS):
+            stack.extend(x for part, _ in _parts(s) for x in part)
+    for s in reversed(order):   # children before their parents
+        if isinstance(s, _DEFS):
+            holds_def.add(id(s))
+            continue
+        parts = _parts(s)
+        if isinstance(s, ast.Try) and s.finalbody:
+            parts, final = parts[:-1], s.finalbody
+            inner = max((depth.get(id(x), 0) for x in final), default=0)
+            if inner >= _FINALLY_RUN - 1 or any(id(x) in holds_def for x in final):
+                marked.add(id(s))
+                inner = 0
+            else:
+                parts = parts + [(final, 1)]
+            d = inner + 1
+        else:
+            d = 0
+        for part, _ in parts:
+            for x in part:
+                d = max(d, depth.get(id(x), 0))
+                if id(x) in holds_def:
+                    holds_def.add(id(s))
+        if d:
+            depth[id(s)] = d
+    return marked
+
+
+class _Owner:
+    """Which function owns each variable a moved block assigns.
+
+    A variable belongs to the innermost moved block holding every use of it
+    in the function (counted once, before anything moved), else to the
+    function itself.  A block assigning a variable it does not own declares
+    it ``nonlocal`` (``global`` for a REPL session's); the owner declares it
+    with an annotation when none of its own code assigns it, so that there
+    is a binding for the ``nonlocal``s to find."""
 
     def __init__(self, fn) -> None:
         self.fn = fn
         a = fn.args
-        self.params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
-        self.params |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+        fixed = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+        fixed |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
         self.globals: set[str] = set()
-        self.nonlocals: set[str] = set()
         for s in fn.body:
             if isinstance(s, ast.Global):
                 self.globals.update(s.names)
             elif isinstance(s, ast.Nonlocal):
-                self.nonlocals.update(s.names)
-        self.new: set[str] = set()
+                fixed.update(s.names)
+        self.fixed = fixed | self.globals   # never owned by a block
+        self.total: dict[str, int] = {}
+        for s in fn.body:
+            _count_names(s, self.total)
+        self.top: dict[int, object] = {}    # moved blocks not (yet) inside another
 
-    def share(self, names: set[str]) -> tuple[list[str], list[str]]:
-        """(global, nonlocal) declarations for a moved block assigning `names`."""
-        glob = sorted(names & self.globals)
-        nonloc = sorted(names - self.globals)
-        self.new.update(x for x in nonloc if x not in self.params and x not in self.nonlocals)
-        return glob, nonloc
+    def declarations(self, stmts: list, block) -> list:
+        """The declarations a new block holding `stmts` starts with; records
+        what its parent needs to know."""
+        own: dict[str, int] = {}
+        assigned: set[str] = set()
+        inner: list = []
+        for s in stmts:
+            _region(s, own, assigned, inner)
+        # The records of the largest inner block are extended in place (a
+        # deep nest has one inner block a level: no copying).
+        inner.sort(key=lambda b: len(b._q_refs), reverse=True)
+        refs = inner[0]._q_refs if inner else {}
+        pending = inner[0]._q_pending if inner else set()
+        for b in inner:
+            self.top.pop(id(b), None)
+        for b in inner[1:]:
+            for x, k in b._q_refs.items():
+                refs[x] = refs.get(x, 0) + k
+            pending |= b._q_pending
+        for x, k in own.items():
+            refs[x] = refs.get(x, 0) + k
+        pending |= assigned
+        owned = {x for x in pending if x not in self.fixed and refs.get(x) == self.total.get(x)}
+        pending -= owned
+        block._q_refs, block._q_pending = refs, pending
+        self.top[id(block)] = block
+        decls = []
+        glob = sorted(assigned & self.globals)
+        nonloc = sorted(assigned - self.globals - owned)
+        if glob:
+            decls.append(ast.Global(names=glob))
+        if nonloc:
+            decls.append(ast.Nonlocal(names=nonloc))
+        decls.extend(_declaration(x) for x in sorted(owned - assigned))
+        return decls
 
-    def declare_new_names(self) -> None:
-        if not self.new:
+    def declare_in_function(self) -> None:
+        """Annotations in the function for what its top-level blocks assign."""
+        names = set().union(*(b._q_pending for b in self.top.values())) - self.fixed
+        if not names:
             return
         body = self.fn.body
         at = 0
         while at < len(body) and isinstance(body[at], (ast.Global, ast.Nonlocal)):
             at += 1
         like = body[at] if at < len(body) else self.fn
-        body[at:at] = [_copy_position(ast.AnnAssign(
-            target=ast.Name(id=x, ctx=ast.Store()), annotation=ast.Constant(value=0),
-            value=None, simple=1), like) for x in sorted(self.new)]
+        body[at:at] = [_copy_position(_declaration(x), like) for x in sorted(names)]
 
 
-def _has_finally(stmts) -> bool:
-    stack = list(stmts)
+def _declaration(name: str) -> ast.AnnAssign:
+    """``name: 0``: makes `name` a local of its function, running nothing."""
+    return ast.AnnAssign(target=ast.Name(id=name, ctx=ast.Store()),
+                         annotation=ast.Constant(value=0), value=None, simple=1)
+
+
+def _count_names(node, refs: dict) -> None:
+    """Count every name used anywhere below `node` (nested defs included)."""
+    stack = [node]
     while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Try) and node.finalbody:
-            return True
-        if not isinstance(node, _DEFS):
-            stack.extend(x for part, _ in _parts(node) for x in part)
-    return False
+        x = stack.pop()
+        if isinstance(x, ast.Name):
+            name = x.id
+        elif isinstance(x, ast.arg):
+            name = x.arg
+        elif isinstance(x, (ast.ExceptHandler, *_DEFS)):
+            name = x.name
+        elif isinstance(x, (ast.Global, ast.Nonlocal)):
+            for name in x.names:
+                refs[name] = refs.get(name, 0) + 1
+            continue
+        else:
+            name = None
+        if name is not None:
+            refs[name] = refs.get(name, 0) + 1
+        stack.extend(ast.iter_child_nodes(x))
 
 
-def _moved(stmts: list, scope: _Scope, number: int):
+def _region(node, refs: dict, assigned: set, inner: list) -> None:
+    """The names a statement uses and binds in its own function; moved
+    blocks met are listed in `inner` (their uses were recorded on them)."""
+    stack = [node]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, ast.Name):
+            refs[x.id] = refs.get(x.id, 0) + 1
+            if not isinstance(x.ctx, ast.Load) and not x.id.startswith(_RESULT):
+                assigned.add(x.id)
+            continue
+        if isinstance(x, _DEFS):
+            if x.name.startswith(_BLOCK):
+                inner.append(x)
+                continue
+            refs[x.name] = refs.get(x.name, 0) + 1
+            assigned.add(x.name)
+            a = x.args
+            stack.extend(x.decorator_list + a.defaults + [d for d in a.kw_defaults if d])
+            for body in (x.args, *x.body):
+                if body is not a:
+                    _count_names(body, refs)
+            _count_names(a, refs)
+            continue
+        if isinstance(x, ast.ExceptHandler) and x.name:
+            refs[x.name] = refs.get(x.name, 0) + 1
+            assigned.add(x.name)
+        stack.extend(ast.iter_child_nodes(x))
+
+
+def _moved(stmts: list, owner: _Owner, number: int):
     """(the def of a function holding statements `stmts`, the statements that
     call it in their place)."""
-    s = stmts[0]
+    s = stmts[-1]
     exits = _redirect_exits(stmts)
-    glob, nonloc = scope.share(set().union(*map(_assigned, stmts)))
-    body = []
-    if glob:
-        body.append(ast.Global(names=glob))
-    if nonloc:
-        body.append(ast.Nonlocal(names=nonloc))
-    body.extend(stmts)
-    is_async = any(map(_awaits, stmts))
+    is_async = isinstance(owner.fn, ast.AsyncFunctionDef) and any(map(_awaits, stmts))
     cls = ast.AsyncFunctionDef if is_async else ast.FunctionDef
-    name, result = f"_Q_nest{number}", f"_Q_nr{number}"
+    name, result = f"{_BLOCK}{number}", f"{_RESULT}{number}"
     block = cls(name=name, args=ast.arguments(
         posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
-        defaults=[]), body=body, decorator_list=[], returns=None, type_comment=None)
+        defaults=[]), body=[], decorator_list=[], returns=None, type_comment=None)
+    decls = owner.declarations(stmts, block)
+    block.body = decls + stmts
     call = ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[], keywords=[])
     if is_async:
         call = ast.Await(value=call)
@@ -202,9 +359,9 @@ def _moved(stmts: list, scope: _Scope, number: int):
             ast.If(test=ast.Compare(left=ast.Name(id=result, ctx=ast.Load()), ops=[ast.IsNot()],
                                     comparators=[ast.Constant(value=None)]),
                    body=dispatch, orelse=[])]
-    for node in body[:len(body) - len(stmts)]:
+    for node in decls:
         _copy_position(node, s)
-    _copy_position(block, s)
+    _position(block, s)
     return block, [_copy_position(r, s) for r in replacement]
 
 
@@ -234,30 +391,6 @@ def _redirect_exits(stmts: list) -> set:
     return exits
 
 
-def _assigned(s) -> set[str]:
-    """The names statement `s` binds in its function (not in nested ones)."""
-    names = set()
-    stack = [s]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Load):
-                names.add(node.id)
-            continue
-        if isinstance(node, _DEFS):
-            names.add(node.name)
-            a = node.args
-            stack.extend(node.decorator_list + a.defaults + [d for d in a.kw_defaults if d])
-            continue
-        if isinstance(node, ast.Lambda):
-            stack.extend(node.args.defaults + [d for d in node.args.kw_defaults if d])
-            continue
-        if isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        stack.extend(ast.iter_child_nodes(node))
-    return names
-
-
 def _awaits(s) -> bool:
     """Whether `s` awaits in its own function (an await, async for or with)."""
     stack = [s]
@@ -271,8 +404,19 @@ def _awaits(s) -> bool:
     return False
 
 
+def _position(node, like):
+    """Give `node` itself (not its children) the position of `like`."""
+    if getattr(like, "lineno", None) is not None and getattr(node, "lineno", None) is None:
+        for f in _POS:
+            setattr(node, f, getattr(like, f))
+    return node
+
+
 def _copy_position(node, like):
-    """Give `node` and its unpositioned descendants the position of `like`."""
+    """Give `node` and its unpositioned descendants the position of `like`
+    (an unpositioned `like`: they inherit their parents' later)."""
+    if getattr(like, "lineno", None) is None:
+        return node
     stack = [node]
     while stack:
         current = stack.pop()
