@@ -83,3 +83,30 @@ def test_a_byte_order_mark_is_dropped_from_c_and_stdin_programs(capsys, monkeypa
     assert run(capsys, "-c", "\ufeffputs(3)") == (0, "3\n", "")
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbfputs(4)\n")))
     assert run(capsys) == (0, "4\n", "")
+
+
+def test_check_finds_the_compile_time_errors_run_finds(program, capsys):
+    path = program('\nputs("before")\nfun f()\n  let x = 1\n  await g(x)\n  await h()\nend\n')
+    report = ("prog.q:5:3: SyntaxErr: 'await' in fun 'f', which is not async: declare it "
+              "'async fun f'\n      await g(x)\n      ^^^^^\n")
+    assert run(capsys, path) == (1, "", report)
+    assert run(capsys, "check", path) == (1, "", report)
+    assert run(capsys, "check", "--ast", path) == (1, "", report)
+
+
+def test_check_reports_async_with_in_a_sync_fun_and_too_deep_code(program, capsys):
+    bad = program("fun f()\n  async with g()\n  end\nend\n", "with.q")
+    status, out, err = run(capsys, "check", bad)
+    assert (status, out) == (1, "")
+    assert err.startswith("with.q:2:3: SyntaxErr: 'async with' in fun 'f', which is not async")
+    deep = program("puts(" + "[" * 12000 + "1" + "]" * 12000 + ")\n", "deep.q")
+    status, out, err = run(capsys, "check", deep)
+    assert (status, out) == (1, "")
+    assert err.startswith("deep.q:1:12005: SyntaxErr: expression nested too deeply\n")
+
+
+def test_check_leaves_run_time_errors_to_run(program, capsys):
+    path = program('let x = 1\nlet x = 2\ny = 3\nbreak\nuse "no/such/module"\n')
+    assert run(capsys, "check", path) == (0, "", "")
+    status, out, err = run(capsys, path)
+    assert status == 1 and "NameErr: Variable 'x' is already declared" in err

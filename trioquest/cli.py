@@ -4,7 +4,7 @@
     trioquest [OPTIONS] -c CODE [ARGS...]    run a program given as text
     trioquest [OPTIONS] < FILE.q             run the program read from stdin
     trioquest                                the REPL, on a terminal (also: trioquest repl)
-    trioquest check [--ast] FILE...          parse without running
+    trioquest check [--ast] FILE...          parse and compile without running
     trioquest test [PATHS]                   run Quest test files
 
 Exit statuses: 0 success, 1 an uncaught Quest error (or syntax errors for
@@ -84,13 +84,18 @@ def _read_stdin() -> str:
 
 
 def _check(args) -> int:
+    """Parse, resolve and compile each file without running it: every error
+    `run` reports before running, reported the same way."""
     from .ast_dump import dump
+    from .eval.compiler import compile_program
     from .parser import parse
 
     status = EXIT_OK
     for path in args.files:
         try:
-            tree = parse(read_source(path))
+            source = read_source(path)
+            tree = parse(source)
+            compile_program(tree, source)
         except UsageError as e:
             print(f"trioquest: {e}", file=sys.stderr)
             status = max(status, EXIT_USAGE)
@@ -234,9 +239,10 @@ def build_arg_parser() -> argparse.ArgumentParser:
     ap.add_argument("-c", dest="code", metavar="CODE", help="run CODE as the program")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser(
-        "check", help="parse Quest files without running them",
-        description="Parse each FILE; print nothing and exit 0 when all are fine, "
-                    "print each error and exit 1 otherwise.",
+        "check", help="check Quest files without running them",
+        description="Parse and compile each FILE without running it, finding every error "
+                    "running it would report before it runs; print nothing and exit 0 when "
+                    "all are fine, print each error and exit 1 otherwise.",
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--ast", action="store_true", help="print the syntax tree of each file")

@@ -160,12 +160,14 @@ class FunctionCompiler:
     def await_outside_async(self, node):
         from ..errors import QuestSyntaxError
 
-        where = next((x for x in _nodes(node.body) if isinstance(x, n.Await)), node)
-        what = "'await'" if isinstance(where, n.Await) else "'async with'"
+        found = [x for x in _nodes(node.body)
+                 if isinstance(x, n.Await) or (isinstance(x, n.With) and x.is_async)]
+        where = min(found, key=lambda x: (x.line, x.col)) if found else node
+        what = "'async with'" if isinstance(where, n.With) else "'await'"
         return QuestSyntaxError(
             f"{what} in fun '{node.name}', which is not async: declare it 'async fun "
             f"{node.name}'", self.filename, where.line, where.col,
-            width=5, source_line=self.source.line_text(where.line))
+            width=len(what) - 2, source_line=self.source.line_text(where.line))
 
     def finish_body(self, info, params, body) -> list[ast.stmt]:
         """Closure plumbing common to every generated function body."""
