@@ -7,8 +7,8 @@ grow linearly with the size of the input.
            generate, Python's compile), N = 10,000 and 100,000;
 * errors:  the cost of one raised and caught error (locating it included) in
            a function of 10 and of 10,000 statements;
-* literal: time and peak memory of lexing a 5 MB string, f-string and bytes
-           literal (each in a fresh process, peak resident memory);
+* literal: time and peak memory (traced allocations) of lexing a 5 MB
+           string, f-string and bytes literal, each in a fresh process;
 * nesting: compiling 2,000-term sums, 1,000 nested brackets, 300 nested
            lambdas and 50 nested loops.
 """
@@ -68,19 +68,22 @@ def errors() -> None:
 
 
 _LITERAL = """
-import resource, sys, time
+import sys, time, tracemalloc
 sys.path.insert(0, {root!r})
 from trioquest.lexer import tokenize
 from trioquest.source import Source
 body = "abc \\\\n " * 714_286   # 5 MB, with an escape every 7 characters
 text = {{"string": 'let s = "' + body + '"', "f-string": 'let s = f"' + body + '"',
          "bytes": 'let s = b"' + body + '"'}}[{kind!r}]
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
 for _ in tokenize(Source(text)):
     pass
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(f"{{time.perf_counter() - t:.2f}} {{(peak - base) / 1024:.0f}}")
+seconds = time.perf_counter() - t
+tracemalloc.start()
+for _ in tokenize(Source(text)):
+    pass
+peak = tracemalloc.get_traced_memory()[1]
+print(f"{{seconds:.2f}} {{peak / 2**20:.0f}}")
 """
 
 
@@ -89,7 +92,8 @@ def literal() -> None:
         done = subprocess.run([sys.executable, "-c", _LITERAL.format(root=str(ROOT), kind=kind)],
                               capture_output=True, text=True, check=True)
         secs, mib = done.stdout.split()
-        print(f"literal: lexing a 5 MB {kind} literal: {secs} s, peak memory +{mib} MiB")
+        print(f"literal: lexing a 5 MB {kind} literal: {secs} s, peak memory allocated "
+              f"while lexing {mib} MiB")
 
 
 def nesting() -> None:
