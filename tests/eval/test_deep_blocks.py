@@ -164,3 +164,13 @@ def test_nested_and_many_item_withs(depth):
     assert text == [f"in {k}" for k in range(depth)] + ["core 0"] + \
         [f"out {k}" for k in reversed(range(depth))] + [f"in m{k}" for k in range(depth)] + \
         ["many m0"] + [f"out m{k}" for k in reversed(range(depth))]
+
+
+@pytest.mark.parametrize("depth", [16, 17, 18, 19, 30])
+def test_a_variable_a_moved_block_declares_is_seen_after_it(depth):
+    # A with body has no scope of its own: `v` belongs to the block around the
+    # with, which reads it after the with has been moved into a function.
+    core = ('with Ctx.new("w") as c\nlet v = c.name .. "!"\nend\nlog.push(v)\n'
+            'try\nlog.push("t")\nensure\nlet late = "ensured"\nend\nlog.push(late)')
+    assert output(CTX + levels("for", depth, core) + '\nputs(log.join(","))\n') == \
+        "in w,out w,w!,t,ensured\n"

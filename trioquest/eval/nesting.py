@@ -1,5 +1,6 @@
 """Deeply nested blocks: keeping generated functions under CPython's limit of
-20 statically nested blocks ("too many statically nested blocks").
+20 statically nested blocks ("too many statically nested blocks"), and
+finally bodies from costing exponential compile time.
 
 CPython counts, per function, the loops, ``with`` items, ``try`` bodies and
 handlers that enclose a statement; Quest has no such limit.  `unnest` walks
@@ -9,7 +10,7 @@ function of its own, defined and called in its place, whose count starts
 again from zero::
 
     def _Q_nest3():                   # async def when the block awaits
-        nonlocal a, b                 # every name the block assigns
+        nonlocal a, b                 # what it assigns and does not own
         ...the statement...           # return v -> return (v,); break -> return 1
     _Q_nr3 = _Q_nest3()               # (await _Q_nest3())
     if _Q_nr3 is not None:
@@ -18,14 +19,14 @@ again from zero::
         return _Q_nr3[0]
 
 Quest semantics are kept: the block's variables are the enclosing
-function's (``nonlocal``; ``global`` for a REPL session's), ``break`` and
-``continue`` reach the enclosing loop, ``return`` the enclosing function, a
-bare ``raise`` in a catch re-raises what the catch handles (the exception
-being handled is seen by called functions), and closures made in the block
-capture the same variables.  A name only the block assigns is declared in
-the enclosing function with an annotation (``x: 0``, which runs nothing), so
-that ``nonlocal x`` has a binding to refer to.  The Quest stack shows the
-moved block as one more frame of the same Quest function.
+function's (``nonlocal``; ``global`` for a REPL session's) unless every use
+of one is inside the block, ``break`` and ``continue`` reach the enclosing
+loop, ``return`` the enclosing function, a bare ``raise`` in a catch
+re-raises what the catch handles (the exception being handled is seen by
+called functions), and closures made in the block capture the same
+variables (`_Owner`).  A finally body holding a def, or deeply nested finally
+bodies, move the same way (`_finally_moves`).  The Quest stack shows a moved
+block as one more frame of the same Quest function.
 """
 
 from __future__ import annotations
