@@ -95,6 +95,9 @@ def test_a_syntax_error_inside_such_an_index_says_so():
     ("\nx = (1\nlet y = 2\n", 2, 5, "'let' on line 3"),
     ("\nfoo(1,\n  2\nelse\n", 2, 4, "'else' on line 4"),
     ("\nlet a = [1,\n  2\nfun g() end\n", 2, 9, "'fun' on line 4"),
+    # nothing later closes it: the name on the next line is not the mistake
+    ("\nlet x = foo(1, 2\nputs(x)\n", 2, 12, "name 'puts' on line 3"),
+    ("\nputs((1 + 2)\nputs(3)\nputs(4)\n", 2, 5, "name 'puts' on line 3"),
 ])
 def test_an_unclosed_bracket_is_reported_at_the_bracket(source, line, col, before):
     err = syntax_error(source)
@@ -107,3 +110,9 @@ def test_a_keyword_on_the_bracket_s_own_line_is_reported_where_it_is():
     err = syntax_error("fun f(type) end")
     assert (err.line, err.col) == (1, 7)
     assert err.reason.startswith("unexpected 'type'")
+
+
+def test_a_bracket_closed_later_leaves_the_error_at_the_token():
+    err = syntax_error("\nf(g(1)\n  h(2))\n")
+    assert (err.line, err.col) == (3, 3)
+    assert err.reason == "unexpected name 'h', expected ')' or ','"

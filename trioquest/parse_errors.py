@@ -76,8 +76,9 @@ class SyntaxErrorReporting:
         if tok is None:
             self._fail_at_end()
         opener = self._innermost_opener()
-        if opener is not None and opener[0].type in _BRACKETS and tok.type in _NOT_IN_BRACKETS \
-                and tok.lineno > opener[0].lineno:
+        if opener is not None and opener[0].type in _BRACKETS and \
+                tok.lineno > opener[0].lineno and \
+                (tok.type in _NOT_IN_BRACKETS or not self._closed_later(opener[0], tok)):
             self._fail_unclosed(opener, tok)
         reason = f"unexpected {self._describe(tok)}"
         expected = self._expected()
@@ -92,13 +93,33 @@ class SyntaxErrorReporting:
         raise err
 
     def _fail_unclosed(self, opener, tok):
-        """A statement word on a later line than an open bracket: report the
-        bracket, at itself (the word is where the reader noticed)."""
+        """A token on a later line than an open bracket that cannot be in it
+        (a statement word), or after which nothing closes it: report the
+        bracket, at itself (the token is where the reader noticed)."""
         sym, word, closer = opener
         line = self.source.line_of(tok.index)
         reason = (f"'{word}' is never closed: expected '{closer}' before "
                   f"{self._describe(tok)} on line {line}{self._newline_index_hint()}")
         raise QuestSyntaxError.at(self.source, sym.index, reason, 1)
+
+    def _closed_later(self, bracket, tok) -> bool:
+        """Whether the rest of the input, from `tok` on, closes `bracket`
+        (then `tok` is a mistake inside the brackets, not a missing closer)."""
+        from .lexer import QuestLexer
+
+        closer = {"LPAREN": "RPAREN", "LBRACKET": "RBRACKET", "LBRACE": "RBRACE"}[bracket.type]
+        depth = 1
+        try:
+            for t in QuestLexer(self.source).tokenize(self.source.text, index=tok.index):
+                if t.type == bracket.type:
+                    depth += 1
+                elif t.type == closer:
+                    depth -= 1
+                    if not depth:
+                        return True
+        except QuestSyntaxError:
+            return True   # unknown: report the token itself
+        return False
 
     def _newline_index_hint(self) -> str:
         """When the innermost open bracket is an index whose `[` starts a line:
