@@ -10,6 +10,12 @@ expressions are in `expressions.ExpressionCompiler`.
 A block can produce a value (a function's implicit return, ``sys.eval``,
 the REPL): `block` takes a *sink*, None (discard), ``RETURN`` or the name of
 a local to assign, and hands it to the block's last statement.
+
+The visit methods are generators run by `trampoline.drive`: where one needs
+a block, a statement or an expression compiled it yields it and receives the
+result, so that nesting depth costs no Python frames.  The module built is
+then rewritten by `nesting.unnest` for CPython's limit on nested blocks,
+positioned, and compiled (`compile_program`).
 """
 
 from __future__ import annotations

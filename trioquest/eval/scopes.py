@@ -20,6 +20,10 @@ A reference resolves to the innermost declaration *already made* in the same
 function (textual order is execution order within a function), or, from
 inside a nested function, to the innermost enclosing block that declares the
 name anywhere: closures look names up when they run (§5).
+
+Statement and expression visits that hold further statements (blocks,
+lambdas) are generators run by `trampoline.drive`, so nesting depth costs no
+Python frames; expressions are walked with an explicit stack.
 """
 
 from __future__ import annotations
