@@ -42,6 +42,7 @@ KEYWORDS = (
 
 _TEXT_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'"}
 _TEXT_ESCAPE_RE = re.compile(r"\\(.)", re.S)
+_BYTES_RUN = re.compile(r"[\x00-\x5b\x5d-\x7f]+")   # ASCII but the backslash
 _BYTES_ESCAPES = {"n": 10, "r": 13, "t": 9, "0": 0, "\\": 92, '"': 34, "'": 39}
 
 _DIGITS = {"x": "0-9a-fA-F", "b": "01", "o": "0-7"}
@@ -217,6 +218,11 @@ class QuestLexer(Lexer):
         out = bytearray()
         i = 0
         while i < len(body):
+            run = _BYTES_RUN.match(body, i)   # characters up to the next escape, at once
+            if run is not None:
+                out += run.group().encode("ascii")
+                i = run.end()
+                continue
             ch = body[i]
             if ch == "\\":
                 nxt = body[i + 1]
