@@ -4,7 +4,7 @@
     trioquest [OPTIONS] -c CODE [ARGS...]    run a program given as text
     trioquest [OPTIONS] < FILE.q             run the program read from stdin
     trioquest                                the REPL, on a terminal (also: trioquest repl)
-    trioquest check [--ast] FILE...          parse without running
+    trioquest check [--ast] FILE...          parse and compile without running
     trioquest test [PATHS]                   run Quest test files (exit 5: no tests found)
 
 The global options (cli_options.py) may also come after the command; the
@@ -49,24 +49,55 @@ def read_source(path: str) -> Source:
         raise UsageError(f"cannot read '{path}': permission denied") from None
     except OSError as e:
         raise UsageError(f"cannot read '{path}': {e.strerror or e}") from None
+    return Source(decode_program(data, f"'{path}'"), path)
+
+
+def decode_program(data: bytes, what: str) -> str:
+    """The text of a program given as bytes (a file, -c, stdin), without a
+    byte-order mark; UsageError naming the first byte that is not UTF-8."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise UsageError(
-            f"cannot read '{path}': not UTF-8 text (byte 0x{data[e.start]:02x} on line {line})"
+            f"cannot read {what}: not UTF-8 text (byte 0x{data[e.start]:02x} on line {line})"
         ) from None
-    return Source(text.removeprefix("\ufeff"), path)
+    return text.removeprefix("\ufeff")
+
+
+def _program_text(text: str, what: str) -> str:
+    """Text Python decoded for us (argv, a text stdin): bytes that were not
+    UTF-8 arrive as lone surrogates (surrogateescape); report them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return decode_program(text.encode("utf-8", "surrogateescape"), what)
+    return text.removeprefix("\ufeff")
+
+
+def _read_stdin() -> str:
+    buffer = getattr(sys.stdin, "buffer", None)
+    try:
+        if buffer is not None:
+            return decode_program(buffer.read(), "the program from stdin")
+        return _program_text(sys.stdin.read(), "the program from stdin")
+    except (OSError, UnicodeError) as e:
+        raise UsageError(f"cannot read the program from stdin: {e}") from None
 
 
 def _check(args) -> int:
+    """Parse, resolve and compile each file without running it: every error
+    `run` reports before running, reported the same way."""
     from .ast_dump import dump
+    from .eval.compiler import compile_program
     from .parser import parse
 
     status = EXIT_OK
     for path in args.files:
         try:
-            tree = parse(read_source(path))
+            source = read_source(path)
+            tree = parse(source)
+            compile_program(tree, source)
         except UsageError as e:
             print(f"trioquest: {e}", file=sys.stderr)
             status = max(status, EXIT_USAGE)
@@ -87,14 +118,11 @@ def _run(args) -> int:
     from .eval.interpreter import Interpreter
 
     if args.code is not None:
-        source = Source(args.code, "-c")
+        source = Source(_program_text(args.code, "the program given with -c"), "-c")
         argv = ["-c", *args.args]
         script = None
     elif args.file is None:
-        try:
-            source = Source(sys.stdin.read(), "stdin")
-        except (OSError, UnicodeDecodeError) as e:
-            raise UsageError(f"cannot read the program from stdin: {e}") from None
+        source = Source(_read_stdin(), "stdin")
         argv = ["stdin", *args.args]
         script = None
     else:
@@ -102,16 +130,24 @@ def _run(args) -> int:
         argv = [args.file, *args.args]
         script = args.file
     interp = Interpreter(argv, script_path=script)
-    if args.emit_python:
-        import ast
-
-        print(ast.unparse(interp.compile(source).python))
-        return EXIT_OK
+    if args.emit_python:   # errors are reported as `run` reports them
+        return run_reporting(lambda: _emit_python(interp, source), debug=args.debug)
     status = run_reporting(lambda: interp.run_main(
         source, track_origins=args.leaks in ("report", "json", "error"),
         tasks_at_exit=args.tasks_on_exit, deadlock=args.deadlock == "on",
         failure_grace=args.failure_grace), debug=args.debug)
     return report_diagnostics(interp.diagnostics, args, status)
+
+
+def _emit_python(interp, source: Source) -> None:
+    import ast
+
+    from .eval.pyast import recursion_room
+
+    compiled = interp.compile(source)
+    with recursion_room(4 * compiled.depth):   # unparse recurses up to 4 frames a level
+        text = ast.unparse(compiled.python)
+    print(text)
 
 
 def run_reporting(run, *, debug: bool = False) -> int:
@@ -197,9 +233,10 @@ def build_arg_parser() -> argparse.ArgumentParser:
     ap.add_argument("-c", dest="code", metavar="CODE", help="run CODE as the program")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND", prog="trioquest")
     check = sub.add_parser(
-        "check", help="parse Quest files without running them",
-        description="Parse each FILE; print nothing and exit 0 when all are fine, "
-                    "print each error and exit 1 otherwise.",
+        "check", help="check Quest files without running them",
+        description="Parse and compile each FILE without running it, finding every error "
+                    "running it would report before it runs; print nothing and exit 0 when "
+                    "all are fine, print each error and exit 1 otherwise.",
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     add_global_options(check, "check")

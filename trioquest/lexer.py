@@ -19,6 +19,7 @@ settled later by `trioquest.tokens`, which sees the next token.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 
 from sly import Lexer
@@ -26,6 +27,12 @@ from sly.lex import Token
 
 from .errors import IncompleteInputError, QuestSyntaxError
 from .source import Source
+
+# Quest's Int is unbounded (LANGUAGE.md §4.2), so converting one to text or
+# text to one works at any size: CPython's 4,300-digit limit on int <-> str
+# conversions is lifted, once, here, where every Quest program starts (each is
+# lexed first).  The process-wide cost: a conversion is quadratic in its digits.
+sys.set_int_max_str_digits(0)
 
 KEYWORDS = (
     "if elif else end fun type trait impl with return and or not true false nil "
@@ -35,6 +42,7 @@ KEYWORDS = (
 
 _TEXT_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'"}
 _TEXT_ESCAPE_RE = re.compile(r"\\(.)", re.S)
+_BYTES_RUN = re.compile(r"[\x00-\x5b\x5d-\x7f]+")   # ASCII but the backslash
 _BYTES_ESCAPES = {"n": 10, "r": 13, "t": 9, "0": 0, "\\": 92, '"': 34, "'": 39}
 
 _DIGITS = {"x": "0-9a-fA-F", "b": "01", "o": "0-7"}
@@ -77,7 +85,12 @@ class QuestLexer(Lexer):
 
     # Strings come before NAME so that the f/b prefixes win.  Each pattern ends
     # with an alternative that only matches a broken literal, to report it.
-    @_(r'f"""|f\'\'\'|f"(?:[^"\\\n]|\\.)*"|f\'(?:[^\'\\\n]|\\.)*\'|f["\']')
+    # The body of a one-line literal is "unrolled" with possessive repeats
+    # (runs of plain characters, then an escape and another run): `re` keeps
+    # no backtracking state per character, so a 5 MB literal lexes in linear
+    # time and memory (a repeated alternation `(?:[^"\\]|\\.)*` kept ~250
+    # bytes per character).
+    @_(r'f"""|f\'\'\'|f"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|f\'[^\'\\\n]*+(?:\\.[^\'\\\n]*+)*+\'|f["\']')
     def FSTRING(self, t):
         if t.value in ('f"""', "f'''"):
             self._fail(t, "triple-quoted f-strings are not supported")
@@ -85,7 +98,7 @@ class QuestLexer(Lexer):
             self._fail(t, "unterminated f-string", width=1)
         return t
 
-    @_(r'[bB]"""|[bB]\'\'\'|[bB]"(?:[^"\\\n]|\\.)*"|[bB]\'(?:[^\'\\\n]|\\.)*\'|[bB]["\']')
+    @_(r'[bB]"""|[bB]\'\'\'|[bB]"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|[bB]\'[^\'\\\n]*+(?:\\.[^\'\\\n]*+)*+\'|[bB]["\']')
     def BYTES(self, t):
         raw = t.value
         if raw[1:] in ('"""', "'''"):
@@ -95,7 +108,7 @@ class QuestLexer(Lexer):
         t.value = self._bytes_value(t, raw[2:-1])
         return t
 
-    @_(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|["\']')
+    @_(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"""|\'\'\'|"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|\'[^\'\\\n]*+(?:\\.[^\'\\\n]*+)*+\'|["\']')
     def STRING(self, t):
         raw = t.value
         if raw in ('"""', "'''"):
@@ -205,6 +218,11 @@ class QuestLexer(Lexer):
         out = bytearray()
         i = 0
         while i < len(body):
+            run = _BYTES_RUN.match(body, i)   # characters up to the next escape, at once
+            if run is not None:
+                out += run.group().encode("ascii")
+                i = run.end()
+                continue
             ch = body[i]
             if ch == "\\":
                 nxt = body[i + 1]
@@ -283,6 +301,11 @@ def _expand_fstring(source: Source, tok: Token) -> Iterator[Token]:
         return None
 
     while i < n:
+        run = _PLAIN_RUN.match(body, i)
+        if run is not None:   # text up to the next brace, in one piece
+            text.append(run.group())
+            i = run.end()
+            continue
         ch = body[i]
         if ch == "\\" and i + 1 < n:
             text.append(body[i : i + 2] if body[i + 1] in _TEXT_ESCAPES else ch)
@@ -331,6 +354,9 @@ def _expand_fstring(source: Source, tok: Token) -> Iterator[Token]:
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+# Text of an f-string up to the next brace, escapes included (they are
+# processed by unescape_text); a backslash before a brace is left to the loop.
+_PLAIN_RUN = re.compile(r"(?:[^\\{]++|\\[ntr\\\\\"']|\\(?!\{))++")
 
 
 def _find_interpolation_end(source: Source, body: str, start: int, body_start: int):

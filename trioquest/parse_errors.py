@@ -31,6 +31,12 @@ _CLOSERS = {
     "ENSURE": "'ensure' belongs to a 'try' block",
 }
 _BRACKETS = {"LPAREN": ("(", ")"), "LBRACKET": ("[", "]"), "LBRACE": ("{", "}")}
+# Tokens that never occur inside brackets: met while one is open, the bracket
+# is what was left unclosed.
+_NOT_IN_BRACKETS = frozenset(
+    "END ELSE ELIF CATCH ENSURE LET CONST RETURN RETURN_BARE BREAK CONTINUE WHILE FOR IF "
+    "MATCH TRY USE PUB DEL RAISE RAISE_BARE TYPE TRAIT IMPL DOC_PERCENT STATIC AT WITH IN "
+    "FUN ASYNC".split())
 _CLOSING_BRACKETS = {"RPAREN": "LPAREN", "RBRACKET": "LBRACKET", "RBRACE": "LBRACE"}
 
 _TOKEN_TEXT = {
@@ -69,6 +75,11 @@ class SyntaxErrorReporting:
     def error(self, tok):
         if tok is None:
             self._fail_at_end()
+        opener = self._innermost_opener()
+        if opener is not None and opener[0].type in _BRACKETS and \
+                tok.lineno > opener[0].lineno and \
+                (tok.type in _NOT_IN_BRACKETS or not self._closed_later(opener[0], tok)):
+            self._fail_unclosed(opener, tok)
         reason = f"unexpected {self._describe(tok)}"
         expected = self._expected()
         hint = self._hint(tok)
@@ -76,9 +87,65 @@ class SyntaxErrorReporting:
             reason += f"; {hint}"
         elif expected:
             reason += f", expected {_join_or(expected)}"
+        reason += self._newline_index_hint()
         err = QuestSyntaxError.at(self.source, tok.index, reason, tok.end - tok.index)
         err.expected = expected
         raise err
+
+    def _fail_unclosed(self, opener, tok):
+        """A token on a later line than an open bracket that cannot be in it
+        (a statement word), or after which nothing closes it: report the
+        bracket, at itself (the token is where the reader noticed)."""
+        sym, word, closer = opener
+        line = self.source.line_of(tok.index)
+        reason = (f"'{word}' is never closed: expected '{closer}' before "
+                  f"{self._describe(tok)} on line {line}{self._newline_index_hint()}")
+        raise QuestSyntaxError.at(self.source, sym.index, reason, 1)
+
+    def _closed_later(self, bracket, tok) -> bool:
+        """Whether the rest of the input, from `tok` on, closes `bracket`
+        (then `tok` is a mistake inside the brackets, not a missing closer)."""
+        from .lexer import QuestLexer
+
+        closer = {"LPAREN": "RPAREN", "LBRACKET": "RBRACKET", "LBRACE": "RBRACE"}[bracket.type]
+        depth = 1
+        try:
+            for t in QuestLexer(self.source).tokenize(self.source.text, index=tok.index):
+                if t.type == bracket.type:
+                    depth += 1
+                elif t.type == closer:
+                    depth -= 1
+                    if not depth:
+                        return True
+        except QuestSyntaxError:
+            return True   # unknown: report the token itself
+        return False
+
+    def _newline_index_hint(self) -> str:
+        """When the innermost open bracket is an index whose `[` starts a line:
+        say that the line continues the one before (LANGUAGE.md §1)."""
+        stack = self.symstack
+        depth = 0
+        for i in range(len(stack) - 1, 0, -1):
+            kind = stack[i].type
+            if kind in _CLOSING_BRACKETS:
+                depth += 1
+            elif kind in _BRACKETS:
+                if depth:
+                    depth -= 1
+                    continue
+                if kind != "LBRACKET" or stack[i - 1].type != "opexpr":
+                    return ""
+                index = stack[i].index
+                text = self.source.text
+                start = text.rfind("\n", 0, index) + 1
+                if text[start:index].strip() or start == 0:
+                    return ""
+                before = getattr(stack[i - 1].value, "end_line", None) or \
+                    self.source.line_of(start - 1)
+                line = self.source.line_of(index)
+                return f"; line {line} starts with '[', so it continues line {before} as an index"
+        return ""
 
     def _hint(self, tok) -> str:
         """Advice for mistakes people make coming from other languages."""
@@ -99,6 +166,7 @@ class SyntaxErrorReporting:
         if opener is not None:
             sym, word, closer = opener
             reason = f"'{word}' is never closed: expected '{closer}' before the end of the input"
+            reason += self._newline_index_hint()
             raise IncompleteInputError.at(self.source, sym.index, reason, len(word))
         reason = "unexpected end of input"
         expected = self._expected()

@@ -88,3 +88,8 @@ def test_debug_shows_the_python_traceback(tmp_path):
     with contextlib.redirect_stderr(err):
         assert main(["--debug", str(path)]) == 1
     assert "Traceback" in err.getvalue() and "RuntimeErr: boom" in err.getvalue()
+
+
+def test_code_nested_too_deeply(tmp_path):
+    text = report("puts(0)\nputs(" + "(-" * 12000 + "1" + ")" * 12000 + ")\n", tmp_path)
+    assert text.splitlines()[0] == "main.q:2:24006: SyntaxErr: expression nested too deeply"

@@ -10,6 +10,12 @@ expressions are in `expressions.ExpressionCompiler`.
 A block can produce a value (a function's implicit return, ``sys.eval``,
 the REPL): `block` takes a *sink*, None (discard), ``RETURN`` or the name of
 a local to assign, and hands it to the block's last statement.
+
+The visit methods are generators run by `trampoline.drive`: where one needs
+a block, a statement or an expression compiled it yields it and receives the
+result, so that nesting depth costs no Python frames.  The module built is
+then rewritten by `nesting.unnest` for CPython's limit on nested blocks,
+positioned, and compiled (`compile_program`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass, field
+from types import GeneratorType
 
 from .. import nodes as n
 from ..errors import QuestSyntaxError
@@ -25,8 +32,11 @@ from . import pyast as P
 from .expressions import ExpressionCompiler
 from .functions import RETURN, FunctionCompiler, FunctionContext
 from .infer import DICT, INT, LIST, STR, FunctionTypes
+from .nesting import unnest
+from .newline_index import explained, newline_chains
 from .runtime import BUILTINS
 from .scopes import Resolution, resolve
+from .trampoline import drive
 
 
 
@@ -39,6 +49,7 @@ class Compiled:
     uses_async: bool = False      # needs the Trio runtime
     needs_portals: bool = False   # calls async.block_on from sync functions
     top_level: dict = field(default_factory=dict)  # Quest name -> Python name at the end
+    depth: int = 0                # of the generated Python tree (ast.unparse needs room)
 
 
 class Compiler(FunctionCompiler, ExpressionCompiler):
@@ -97,7 +108,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         sink = "_Q_result" if self.value_sink else None
         if sink:
             body.append(P.assign(sink, P.const(None)))
-        body.extend(self.block(program.body, (id(program), "body"), sink))
+        body.extend(self.run(self.block(program.body, (id(program), "body"), sink)))
         if sink:
             body.append(ast.Return(value=P.name(sink)))
         if not body:
@@ -110,34 +121,45 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
             fn = ast.AsyncFunctionDef(**{f: getattr(fn, f) for f in fn._fields})
         self.pos.at(fn, program)
         module = ast.Module(body=[fn], type_ignores=[])
-        P.inherit_positions(module)
         self.code_names["_Q_body"] = "<module>"
         return module
 
     # -- blocks ----------------------------------------------------------------------
 
-    def block(self, stmts, key, sink=None) -> list[ast.stmt]:
+    def run(self, visit):
+        """Run a visit generator (statements, blocks, expressions) to its result."""
+        return drive(visit, self.compile_node, self.positioned)
+
+    def block(self, stmts, key, sink=None):
         out: list[ast.stmt] = []
         for b in self.res.block_boxes.get(key, ()):
             if b.kind not in ("param", "for"):
                 out.append(P.assign(b.py, P.call(P.name("_Q_Cell"))))
         last = len(stmts) - 1
         for i, s in enumerate(stmts):
-            out.extend(self.stmt(s, sink if i == last else None))
+            out.extend((yield self.stmt(s, sink if i == last else None)))
         if not stmts and sink is not None and sink is not RETURN:
             out.append(P.assign(sink, P.const(None)))
         return out
 
-    def stmt(self, s, sink=None) -> list[ast.stmt]:
+    def stmt(self, s, sink=None):
+        chains = newline_chains(s, self.source)
+        for chain in chains:
+            for q in chain.nodes:
+                self.pos.starts[id(q)] = (chain.line, chain.col)
         saved, self.prelude = self.prelude, []
         try:
             result = getattr(self, "s_" + type(s).__name__)(s, sink)
+            if result.__class__ is GeneratorType:
+                result = yield result
         finally:
             prelude, self.prelude = self.prelude, saved
         out = prelude + result
         for node in out:
             if getattr(node, "lineno", None) is None:
                 self.pos.at(node, s)
+        if chains:
+            out = [explained(self, out, chains, sink is RETURN, s)]
         return out
 
     def sink_value(self, value: ast.expr, sink) -> list[ast.stmt]:
@@ -166,15 +188,15 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         if sink is None and isinstance(v, n.MethodCall) and v.name == "push" \
                 and len(v.args) == 1 and v.args[0].kind == "pos" \
                 and self.ctx.types.of(v.obj) == LIST:
-            append = ast.Attribute(value=self.expr(v.obj), attr="append", ctx=ast.Load())
-            return [P.expr_stmt(P.call(append, self.expr(v.args[0].value)))]
-        return self.sink_value(self.expr(v), sink)
+            append = ast.Attribute(value=(yield v.obj), attr="append", ctx=ast.Load())
+            return [P.expr_stmt(P.call(append, (yield v.args[0].value)))]
+        return self.sink_value((yield v), sink)
 
     def s_Let(self, s, sink):
         out = []
         for b in s.bindings:
             binding = self.res.decls[id(b)]
-            value = self.expr(b.value)
+            value = yield b.value
             if id(b) in self.res.problems:
                 out.append(self.pos.at(P.raise_call("redeclared", P.const(b.name)), b))
             out.extend(self.store(binding, value, b))
@@ -185,7 +207,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         out = []
         if id(s) in self.res.problems:
             out.append(P.raise_call("redeclared", P.const(s.name)))
-        return out + self.store(binding, self.expr(s.value), s) + self.sink_nil(sink)
+        return out + self.store(binding, (yield s.value), s) + self.sink_nil(sink)
 
     def store(self, binding, value, q) -> list[ast.stmt]:
         """Bind `value` to a binding (declaration or assignment), exporting it."""
@@ -211,9 +233,9 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         return [P.raise_call("not_implemented", P.const("Typed variable declarations"))]
 
     def s_Assign(self, s, sink):
-        return self.assign_to(s.target, self.expr(s.value), s) + self.sink_nil(sink)
+        return (yield self.assign_to(s.target, (yield s.value), s)) + self.sink_nil(sink)
 
-    def assign_to(self, target, value, q) -> list[ast.stmt]:
+    def assign_to(self, target, value, q):
         if isinstance(target, n.Name):
             problem = self.res.problems.get(id(target))
             if problem is not None:
@@ -227,12 +249,12 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         if isinstance(target, n.Attribute):
             slot = self.own_field_slot(target.obj, target.name)
             if slot is not None:
-                return [ast.Assign(targets=[ast.Attribute(value=self.expr(target.obj), attr=slot,
+                return [ast.Assign(targets=[ast.Attribute(value=(yield target.obj), attr=slot,
                                                           ctx=ast.Store())], value=value)]
-            return [P.expr_stmt(P.helper("set_attr", self.expr(target.obj),
+            return [P.expr_stmt(P.helper("set_attr", (yield target.obj),
                                          P.const(target.name), value))]
-        obj = self.expr(target.obj)
-        index = self.expr(target.index)
+        obj = yield target.obj
+        index = yield target.index
         to, ti = self.ctx.types.of(target.obj), self.ctx.types.of(target.index)
         if (to == LIST and ti == INT) or (to == DICT and ti == STR):
             return [ast.Assign(targets=[ast.Subscript(value=obj, slice=index, ctx=ast.Store())],
@@ -244,31 +266,31 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         target = s.target
         if isinstance(target, n.Name):
             if self.res.refs.get(id(target)) is None:
-                return self.assign_to(target, self.expr(s.value), s) + self.sink_nil(sink)
-            new = self.expr(n.BinOp(op, target, s.value, line=s.line, col=s.col,
-                                    end_line=s.end_line, end_col=s.end_col))
-            return self.assign_to(target, new, s) + self.sink_nil(sink)
+                return (yield self.assign_to(target, (yield s.value), s)) + self.sink_nil(sink)
+            new = yield n.BinOp(op, target, s.value, line=s.line, col=s.col,
+                                end_line=s.end_line, end_col=s.end_col)
+            return (yield self.assign_to(target, new, s)) + self.sink_nil(sink)
         helper = "iadd" if s.op == "+" else {"-": "sub", "*": "mul", "/": "div", "%": "mod"}[s.op]
         out = []
         obj_tmp = self.temp()
-        out.append(P.assign(obj_tmp, self.expr(target.obj)))
+        out.append(P.assign(obj_tmp, (yield target.obj)))
         if isinstance(target, n.Attribute):
             slot = self.own_field_slot(target.obj, target.name)
             if slot is not None:
                 read = ast.Attribute(value=P.name(obj_tmp), attr=slot, ctx=ast.Load())
-                new = P.helper(helper, read, self.expr(s.value))
+                new = P.helper(helper, read, (yield s.value))
                 out.append(ast.Assign(targets=[ast.Attribute(value=P.name(obj_tmp), attr=slot,
                                                              ctx=ast.Store())], value=new))
                 return out + self.sink_nil(sink)
             read = P.helper("attr", P.name(obj_tmp), P.const(target.name))
-            new = P.helper(helper, read, self.expr(s.value))
+            new = P.helper(helper, read, (yield s.value))
             out.append(P.expr_stmt(P.helper("set_attr", P.name(obj_tmp),
                                             P.const(target.name), new)))
             return out + self.sink_nil(sink)
         idx_tmp = self.temp()
-        out.append(P.assign(idx_tmp, self.expr(target.index)))
+        out.append(P.assign(idx_tmp, (yield target.index)))
         read = P.helper("index", P.name(obj_tmp), P.name(idx_tmp))
-        new = P.helper(helper, read, self.expr(s.value))
+        new = P.helper(helper, read, (yield s.value))
         out.append(P.expr_stmt(P.helper("set_index", P.name(obj_tmp), P.name(idx_tmp), new)))
         return out + self.sink_nil(sink)
 
@@ -280,7 +302,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         return [ast.Delete(targets=[ast.Name(id=binding.py, ctx=ast.Del())])] + self.sink_nil(sink)
 
     def s_Return(self, s, sink):
-        value = self.expr(s.value) if s.value is not None else P.const(None)
+        value = (yield s.value) if s.value is not None else P.const(None)
         if self.ctx.info.is_module:
             return [P.expr_stmt(value), ast.Return(value=None)] if s.value is not None \
                 else [ast.Return(value=None)]
@@ -298,7 +320,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
 
     def s_Raise(self, s, sink):
         if s.value is not None:
-            return [ast.Raise(exc=P.helper("raise_value", self.expr(s.value)), cause=None)]
+            return [ast.Raise(exc=P.helper("raise_value", (yield s.value)), cause=None)]
         if self.ctx.catch_depth:
             return [ast.Raise(exc=None, cause=None)]
         return [ast.Raise(exc=P.helper("reraise_outside"), cause=None)]
@@ -345,49 +367,47 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
     # -- control flow ------------------------------------------------------------------------
 
     def s_If(self, s, sink):
-        orelse = self.block(s.orelse, (id(s), "else"), sink) if s.orelse is not None \
+        orelse = (yield self.block(s.orelse, (id(s), "else"), sink)) if s.orelse is not None \
             else self.sink_nil(sink)
         for br in reversed(s.branches):
-            node = self.pos.at(ast.If(
-                test=self.expr(br.test),
-                body=self.block(br.body, (id(br), "body"), sink) or [ast.Pass()],
-                orelse=orelse), br)
-            orelse = [node]
+            test = yield br.test
+            body = yield self.block(br.body, (id(br), "body"), sink)
+            orelse = [self.pos.at(ast.If(test=test, body=body or [ast.Pass()], orelse=orelse), br)]
         return orelse
 
     def s_While(self, s, sink):
         self.ctx.loop_depth += 1
         try:
-            body = self.block(s.body, (id(s), "body")) or [ast.Pass()]
+            body = (yield self.block(s.body, (id(s), "body"))) or [ast.Pass()]
         finally:
             self.ctx.loop_depth -= 1
-        return [ast.While(test=self.expr(s.test), body=body, orelse=[])] + self.sink_nil(sink)
+        return [ast.While(test=(yield s.test), body=body, orelse=[])] + self.sink_nil(sink)
 
     def s_For(self, s, sink):
         first, second = self.res.decls[id(s)]
         prelude = []
         if isinstance(s.iterable, n.Range):
             r = s.iterable
-            iterable = P.helper("range", self.expr(r.start), self.expr(r.stop),
-                                P.const(r.inclusive),
-                                self.expr(r.step) if r.step is not None else P.const(None))
+            start = yield r.start
+            stop = yield r.stop
+            iterable = P.helper("range", start, stop, P.const(r.inclusive),
+                                (yield r.step) if r.step is not None else P.const(None))
         elif second is None:
             if self.ctx.is_async and self.ctx.types.of(s.iterable) not in (LIST, STR, DICT):
                 # `for msg in chan` in async code receives until the channel
                 # is closed and drained (§15); anything else iterates as usual.
                 tmp = self.temp()
-                prelude.append(P.assign(tmp, self.expr(s.iterable)))
+                prelude.append(P.assign(tmp, (yield s.iterable)))
                 test = P.call(P.name("_Q_is_aiter"), P.name(tmp))
                 checkin = P.expr_stmt(ast.Await(value=P.call(P.name("_Q_checkin"))))
-                return prelude + [ast.If(
-                    test=test, body=[checkin, self.for_loop(s, first, None, P.name(tmp),
-                                                            is_async=True)],
-                    orelse=[self.for_loop(s, first, None, P.helper("iter", P.name(tmp)))])] \
-                    + self.sink_nil(sink)
-            iterable = P.helper("iter", self.expr(s.iterable))
+                receiving = yield self.for_loop(s, first, None, P.name(tmp), is_async=True)
+                iterating = yield self.for_loop(s, first, None, P.helper("iter", P.name(tmp)))
+                return prelude + [ast.If(test=test, body=[checkin, receiving],
+                                         orelse=[iterating])] + self.sink_nil(sink)
+            iterable = P.helper("iter", (yield s.iterable))
         else:
-            iterable = P.helper("iter2", self.expr(s.iterable))
-        return [self.for_loop(s, first, second, iterable)] + self.sink_nil(sink)
+            iterable = P.helper("iter2", (yield s.iterable))
+        return [(yield self.for_loop(s, first, second, iterable))] + self.sink_nil(sink)
 
     def for_loop(self, s, first, second, iterable, *, is_async: bool = False):
         body = []
@@ -404,7 +424,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         target = targets[0] if len(targets) == 1 else ast.Tuple(elts=targets, ctx=ast.Store())
         self.ctx.loop_depth += 1
         try:
-            body.extend(self.block(s.body, (id(s), "body")))
+            body.extend((yield self.block(s.body, (id(s), "body"))))
         finally:
             self.ctx.loop_depth -= 1
         cls = ast.AsyncFor if is_async else ast.For
@@ -413,20 +433,23 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
 
     def s_Match(self, s, sink):
         subject = self.temp()
-        out = [P.assign(subject, self.expr(s.subject))]
-        orelse = self.block(s.orelse, (id(s), "else"), sink) if s.orelse is not None \
+        out = [P.assign(subject, (yield s.subject))]
+        orelse = (yield self.block(s.orelse, (id(s), "else"), sink)) if s.orelse is not None \
             else self.sink_nil(sink)
         for arm in reversed(s.arms):
             if isinstance(arm.pattern, n.Range):
                 r = arm.pattern
-                test = P.helper("in_range", P.name(subject), self.expr(r.start),
-                                self.expr(r.stop), P.const(r.inclusive),
-                                self.expr(r.step) if r.step is not None else P.const(None))
+                start = yield r.start
+                stop = yield r.stop
+                test = P.helper("in_range", P.name(subject), start, stop, P.const(r.inclusive),
+                                (yield r.step) if r.step is not None else P.const(None))
             else:
-                tests = [P.helper("eq", P.name(subject), self.expr(p)) for p in arm.pattern]
+                tests = []
+                for p in arm.pattern:
+                    tests.append(P.helper("eq", P.name(subject), (yield p)))
                 test = tests[0] if len(tests) == 1 else ast.BoolOp(op=ast.Or(), values=tests)
-            node = self.pos.at(ast.If(test=test, body=self.block(arm.body, (id(arm), "body"), sink),
-                                      orelse=orelse), arm)
+            body = yield self.block(arm.body, (id(arm), "body"), sink)
+            node = self.pos.at(ast.If(test=test, body=body, orelse=orelse), arm)
             orelse = [node]
         return out + orelse
 
@@ -441,7 +464,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
             out.append(self.pos.at(P.assign(tmp, P.helper("check_catch_type",
                                                            self.catch_type(c.type))), c))
             clause_types.append(tmp)
-        body = self.block(s.body, (id(s), "body"), sink) or [ast.Pass()]
+        body = (yield self.block(s.body, (id(s), "body"), sink)) or [ast.Pass()]
         handlers = []
         if s.catches:
             exc, err = self.temp(), self.temp()
@@ -453,7 +476,7 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
                     if c.var is not None:
                         binding = self.res.decls[id(c)]
                         cbody.extend(self.store(binding, P.helper("catch_value", P.name(err)), c))
-                    cbody.extend(self.block(c.body, (id(c), "body"), sink))
+                    cbody.extend((yield self.block(c.body, (id(c), "body"), sink)))
                     if ctype is None:
                         chain = cbody or [ast.Pass()]
                     else:
@@ -467,7 +490,9 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
                                               body=handler_body))
         final = []
         if s.ensure is not None:
-            final = [st for e in s.ensure for st in self.stmt(e)] or [ast.Pass()]
+            for e in s.ensure:
+                final.extend((yield self.stmt(e)))
+            final = final or [ast.Pass()]
             if self.ctx.is_async and _may_suspend(final):
                 # cleanup is shielded from cancellation (async_support.cleanup)
                 final = [ast.AsyncWith(items=[ast.withitem(context_expr=P.helper("cleanup"))],
@@ -493,12 +518,15 @@ class Compiler(FunctionCompiler, ExpressionCompiler):
         items = []
         for item, binding in zip(s.items, bindings):
             manager = P.call(P.name("_Q_AsyncWith" if s.is_async else "_Q_With"),
-                             self.expr(item.value))
+                             (yield item.value))
             var = None
             if binding is not None:
                 var = P.name(binding.py, True)
             items.append(ast.withitem(context_expr=manager, optional_vars=var))
-        body = [st for b in s.body for st in self.stmt(b)] or [ast.Pass()]
+        body = []
+        for b in s.body:
+            body.extend((yield self.stmt(b)))
+        body = body or [ast.Pass()]
         if s.is_async:
             self.use_async()
         cls = ast.AsyncWith if s.is_async else ast.With
@@ -522,30 +550,57 @@ def compile_program(program: n.Program, source: Source, *, export_all: bool = Fa
     res = resolve(program, builtins=frozenset(BUILTINS), predeclared=predeclared,
                   shared=shared, taken=taken)
     compiler = Compiler(source, res, export_all=export_all, value_sink=value_sink)
+    deepest = None
     try:
         module = compiler.compile_module(program)
-        with warnings.catch_warnings():
+        unnest(module, compiler.code_names)
+        depth, deepest, blocks = P.inherit_positions(module)
+        if depth > P.MAX_DEPTH:
+            raise _too_deep(source, deepest, blocks)
+        with warnings.catch_warnings(), P.recursion_room(depth):
             warnings.simplefilter("ignore", SyntaxWarning)  # `x is 1` is what we mean
             code = compile(module, source.filename, "exec", dont_inherit=True)
     except QuestSyntaxError:
         raise
+    except RecursionError:   # not expected below MAX_DEPTH; a user error all the same
+        raise _too_deep(source, deepest, False) from None
     except SyntaxError as e:  # Python rejected what we generated: a compiler bug
         raise RuntimeError(f"internal compiler error: {e}") from e
     first = program.body[0] if program.body else None
     doc = first.value.value if isinstance(first, n.ExprStmt) and isinstance(first.value, n.Str) \
         else None
     return Compiled(_rename_code(code, compiler.code_names), module, compiler.extra_globals, doc,
-                    compiler.uses_async, compiler.needs_portals, res.top_level)
+                    compiler.uses_async, compiler.needs_portals, res.top_level, depth)
+
+
+def _too_deep(source: Source, node, blocks: bool) -> QuestSyntaxError:
+    """The error for a program whose Python would nest more than MAX_DEPTH
+    levels: at the innermost place."""
+    what = "blocks" if blocks else "expression"
+    line = getattr(node, "lineno", None) or 1
+    col = P.char_col(source, line, getattr(node, "col_offset", 0) or 0)
+    return QuestSyntaxError(f"{what} nested too deeply", source.filename, line, col,
+                            source_line=source.line_text(line))
 
 
 def _rename_code(code, names: dict):
-    """Give generated functions their Quest names (tracebacks, ``_name()``)."""
-    consts = tuple(_rename_code(c, names) if hasattr(c, "co_code") else c
-                   for c in code.co_consts)
-    quest = names.get(code.co_name)
-    if quest is None:
-        return code.replace(co_consts=consts)
-    return code.replace(co_consts=consts, co_name=quest, co_qualname=quest)
+    """Give generated functions their Quest names (tracebacks, ``_name()``):
+    every code object below `code`, innermost first (no recursion)."""
+    order, stack = [], [code]
+    while stack:
+        current = stack.pop()
+        order.append(current)
+        stack.extend(c for c in current.co_consts if hasattr(c, "co_code"))
+    renamed: dict[int, object] = {}
+    for current in reversed(order):   # children before their parents
+        consts = tuple(renamed.get(id(c), c) for c in current.co_consts)
+        quest = names.get(current.co_name)
+        if quest is None:
+            renamed[id(current)] = current.replace(co_consts=consts)
+        else:
+            renamed[id(current)] = current.replace(co_consts=consts, co_name=quest,
+                                                   co_qualname=quest)
+    return renamed[id(code)]
 
 
 def _may_suspend(stmts) -> bool:

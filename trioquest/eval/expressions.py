@@ -4,6 +4,15 @@ Each ``e_<Node>`` method returns one Python expression.  Statements an
 expression needs first (a lambda's ``def``) go to ``self.prelude``, which
 the statement compiler emits before the statement.  Where Python's meaning
 is Quest's, plain Python is emitted; elsewhere a ``_Q_*`` runtime helper.
+
+A method that needs a subexpression compiled *yields* it (``left = yield
+e.left``), and a helper generator likewise (``yield self.call_with(...)``):
+`trampoline.drive` runs them, so nesting depth costs no Python frames.  A
+left-leaning chain of operators (``a + b + ... + z``, ``x and y and ...``)
+is compiled in one loop; past `CHAIN_CHUNK` links its value is kept in
+temporaries, ``(t1 := a + ... , t2 := t1 + ..., t2 + z)[-1]``, so that the
+Python expression stays shallow too (``and``/``or`` chains become one flat
+``BoolOp``).
 """
 
 from __future__ import annotations
@@ -32,11 +41,17 @@ _NATIVE_METHODS = {
     DICT: set(),
 }
 _MAGIC = ("__file__", "__line__", "__function__")
+_CHAINED = (n.BinOp, n.BoolOp)
+CHAIN_CHUNK = 64   # chain links compiled into one Python expression
 
 
 class ExpressionCompiler:
-    def expr(self, e) -> ast.expr:
-        node = getattr(self, "e_" + type(e).__name__)(e)
+    def compile_node(self, e):
+        """The Python expression for Quest expression `e`, or the generator
+        computing it (for `drive`)."""
+        return getattr(self, "e_" + type(e).__name__)(e)
+
+    def positioned(self, e, node) -> ast.expr:
         if getattr(node, "lineno", None) is None:
             self.pos.at(node, e)
         return node
@@ -85,7 +100,7 @@ class ExpressionCompiler:
                 if part.value:
                     values.append(P.const(part.value))
                 continue
-            inner = self.expr(part.value)
+            inner = yield part.value
             if part.spec is not None:
                 inner = P.helper("format", inner, P.const(part.spec))
             else:
@@ -96,22 +111,53 @@ class ExpressionCompiler:
         return ast.JoinedStr(values=values)
 
     def e_Array(self, e):
-        return ast.List(elts=[self.expr(x) for x in e.items], ctx=ast.Load())
+        elts = []
+        for x in e.items:
+            elts.append((yield x))
+        return ast.List(elts=elts, ctx=ast.Load())
 
     def e_Array2D(self, e):
         return P.helper("not_implemented", P.const("2-D array literals"))
 
     def e_Dict(self, e):
-        return ast.Dict(keys=[self.expr(x.key) for x in e.entries],
-                        values=[self.expr(x.value) for x in e.entries])
+        keys, values = [], []
+        for x in e.entries:
+            keys.append((yield x.key))
+        for x in e.entries:
+            values.append((yield x.value))
+        return ast.Dict(keys=keys, values=values)
 
     # -- operators ---------------------------------------------------------------
 
     def e_BinOp(self, e):
+        """A chain of binary and boolean operators, from its leftmost operand
+        up to `e`: the operands in evaluation order, one link at a time."""
+        links = [e]
+        while isinstance(links[-1].left, _CHAINED):
+            links.append(links[-1].left)
+        value = yield links[-1].left
+        kept = []
+        for count, link in enumerate(reversed(links), 1):
+            right = yield link.right
+            combine = self.binop if link.__class__ is n.BinOp else self.boolop
+            value = self.positioned(link, combine(link, value, right))
+            if count % CHAIN_CHUNK == 0 and link is not e:
+                tmp = self.temp()
+                kept.append(self.pos.at(ast.NamedExpr(target=P.name(tmp, True), value=value),
+                                        link))
+                value = P.name(tmp)
+        if kept:
+            value = ast.Subscript(value=ast.Tuple(elts=kept + [value], ctx=ast.Load()),
+                                  slice=P.const(-1), ctx=ast.Load())
+        return value
+
+    e_BoolOp = e_BinOp
+
+    def binop(self, e, left, right):
+        """Binary operator `e` applied to compiled operands."""
         op = e.op
         types = self.ctx.types
         ta, tb = types.of(e.left), types.of(e.right)
-        left, right = self.expr(e.left), self.expr(e.right)
         if op == "==" or op == "!=":
             special = self.identity_compare(e, left, right)
             if special is not None:
@@ -144,7 +190,9 @@ class ExpressionCompiler:
         for side, other in ((e.right, left), (e.left, right)):
             if isinstance(side, (n.Nil, n.Bool)):
                 op = ast.Is() if e.op == "==" else ast.IsNot()
-                return ast.Compare(left=other, ops=[op], comparators=[self.expr(side)])
+                literal = self.pos.at(P.const(None if side.__class__ is n.Nil else side.value),
+                                      side)
+                return ast.Compare(left=other, ops=[op], comparators=[literal])
         return None
 
     def guarded_int(self, e, left, right, ta, tb, make):
@@ -205,18 +253,22 @@ class ExpressionCompiler:
                              ops=[ast.Is()], comparators=[P.name("_Q_T_str")]),
             body=use, orelse=P.helper("str", use))
 
-    def e_BoolOp(self, e):
-        left, right = self.expr(e.left), self.expr(e.right)
+    def boolop(self, e, left, right):
+        """Boolean operator `e` applied to compiled operands; ``and``/``or``
+        of a left operand that is the same operator extends it (flat)."""
         if e.op == "?:":
             tmp = self.temp()
             test = ast.Compare(left=ast.NamedExpr(target=P.name(tmp, True), value=left),
                                ops=[ast.IsNot()], comparators=[P.const(None)])
             return ast.IfExp(test=test, body=P.name(tmp), orelse=right)
-        op = ast.And() if e.op == "and" else ast.Or()
-        return ast.BoolOp(op=op, values=[left, right])
+        op = ast.And if e.op == "and" else ast.Or
+        if left.__class__ is ast.BoolOp and left.op.__class__ is op:
+            left.values.append(right)
+            return self.pos.at(left, e)
+        return ast.BoolOp(op=op(), values=[left, right])
 
     def e_UnaryOp(self, e):
-        operand = self.expr(e.operand)
+        operand = yield e.operand
         if e.op == "not":
             return ast.UnaryOp(op=ast.Not(), operand=operand)
         if e.op == "-" and self.ctx.types.of(e.operand) in NUMERIC:
@@ -231,7 +283,7 @@ class ExpressionCompiler:
             (await _Q_migrate if _Q_pending() is not None else None,
              await (t if (t := v).__class__ is _Q_Coroutine else _Q_awaitable(t)))[1]
         """
-        return self.awaited(self.expr(e.value))
+        return self.awaited((yield e.value))
 
     def awaited(self, value: ast.expr) -> ast.expr:
         self.use_async()
@@ -255,7 +307,7 @@ class ExpressionCompiler:
                 or self.binding_of(e.obj).assigned:
             return None
         if self.ctx.is_async:
-            return self.awaited(self.call_with(P.name("_Q_block_on_here"), [], e.args))
+            return self.awaited((yield self.call_with(P.name("_Q_block_on_here"), [], e.args)))
         self.needs_portals = True
         return None
 
@@ -263,14 +315,15 @@ class ExpressionCompiler:
 
     def e_Attribute(self, e):
         slot = self.own_field_slot(e.obj, e.name) or self.public_field_slot(e.obj, e.name)
+        obj = yield e.obj
         if slot is not None:
-            return ast.Attribute(value=self.expr(e.obj), attr=slot, ctx=ast.Load())
+            return ast.Attribute(value=obj, attr=slot, ctx=ast.Load())
         if e.name == "block_on":  # taken as a value, it may be called from sync code
             self.needs_portals = True
         if self.is_module(e.obj):
-            return ast.Attribute(value=self.expr(e.obj), attr=e.name, ctx=ast.Load())
+            return ast.Attribute(value=obj, attr=e.name, ctx=ast.Load())
         # Dict member access (§15) inline: d.get(name) if it is a Dict, else the helper.
-        test, use = self.reusable(self.expr(e.obj))
+        test, use = self.reusable(obj)
         is_dict = ast.Compare(left=ast.Attribute(value=test, attr="__class__", ctx=ast.Load()),
                               ops=[ast.Is()], comparators=[P.name("_Q_T_dict")])
         get = P.call(ast.Attribute(value=use, attr="get", ctx=ast.Load()), P.const(e.name))
@@ -278,13 +331,15 @@ class ExpressionCompiler:
                          orelse=P.helper("attr", _again(use), P.const(e.name)))
 
     def e_Index(self, e):
-        obj = self.expr(e.obj)
+        obj = yield e.obj
         if isinstance(e.index, tuple):
-            return P.helper("multi_index", obj, ast.Tuple(
-                elts=[self.expr(i) for i in e.index], ctx=ast.Load()))
+            elts = []
+            for i in e.index:
+                elts.append((yield i))
+            return P.helper("multi_index", obj, ast.Tuple(elts=elts, ctx=ast.Load()))
         types = self.ctx.types
         to, ti = types.of(e.obj), types.of(e.index)
-        index = self.expr(e.index)
+        index = yield e.index
         if to in (LIST, STR) and ti == INT:
             return ast.Subscript(value=obj, slice=index, ctx=ast.Load())
         if to == DICT and ti == STR:
@@ -312,9 +367,9 @@ class ExpressionCompiler:
         if fast is not None and isinstance(e.func, n.Name) \
                 and self.res.refs.get(id(e.func)) is fast[0] \
                 and self.ctx.types.of_call(e) is not None:
-            return self.call_with(P.name(fast[1]), [], e.args)
-        func = self.expr(e.func)
-        return self.call_with(func, [], e.args)
+            return (yield self.call_with(P.name(fast[1]), [], e.args))
+        func = yield e.func
+        return (yield self.call_with(func, [], e.args))
 
     def e_MethodCall(self, e):
         obj_node = e.obj
@@ -325,8 +380,8 @@ class ExpressionCompiler:
                 value=ast.Subscript(value=P.name("_Q_type_statics"), slice=P.const(obj_node.id),
                                     ctx=ast.Load()),
                 slice=P.const(e.name), ctx=ast.Load())
-            return self.call_with(func, [], e.args)
-        blocking = self.block_on_call(e)
+            return (yield self.call_with(func, [], e.args))
+        blocking = yield self.block_on_call(e)
         if blocking is not None:
             return blocking
         if ((self.is_module(obj_node) or self.is_type_binding(obj_node))
@@ -334,25 +389,26 @@ class ExpressionCompiler:
                 self.own_method(obj_node, e.name) or self.known_user_method(obj_node, e.name):
             # Positioned at the receiver: Python reports a method call at its
             # attribute, which must be where the call starts, not its last line.
-            func = self.pos.at(ast.Attribute(value=self.expr(obj_node), attr=e.name,
+            func = self.pos.at(ast.Attribute(value=(yield obj_node), attr=e.name,
                                              ctx=ast.Load()), obj_node)
-            return self.call_with(func, [], e.args)
+            return (yield self.call_with(func, [], e.args))
         t = self.ctx.types.of(obj_node)
         if t in _PY_TYPES and all(a.kind == "pos" for a in e.args):
-            receiver = self.expr(obj_node)
+            receiver = yield obj_node
             if e.name in _NATIVE_METHODS.get(t, ()):
                 func = ast.Attribute(value=receiver, attr=e.name, ctx=ast.Load())
-                return self.call_with(func, [], e.args)
+                return (yield self.call_with(func, [], e.args))
             if e.name == "len" and t in (LIST, DICT) and not e.args:
                 return P.call(P.name("_Q_len"), receiver)
             if t == DICT and e.name == "get" and len(e.args) in (1, 2) and \
                     self.ctx.types.of(e.args[0].value) == STR:
                 func = ast.Attribute(value=receiver, attr="get", ctx=ast.Load())
-                return self.call_with(func, [], e.args)
-            return self.call_with(P.name(self.method_global(t, e.name)), [receiver], e.args)
-        receiver = self.expr(obj_node)
+                return (yield self.call_with(func, [], e.args))
+            return (yield self.call_with(P.name(self.method_global(t, e.name)), [receiver],
+                                         e.args))
+        receiver = yield obj_node
         if e.name == "len" and not e.args and isinstance(receiver, ast.Name) and t is None:
-            return self.inline_len(receiver, self.dispatch(receiver, receiver, e))
+            return self.inline_len(receiver, (yield self.dispatch(receiver, receiver, e)))
         if isinstance(receiver, ast.Name):
             first = receiver
             cls_of = P.name(receiver.id)
@@ -360,7 +416,7 @@ class ExpressionCompiler:
             tmp = self.temp()
             cls_of = ast.NamedExpr(target=P.name(tmp, True), value=receiver)
             first = P.name(tmp)
-        return self.dispatch(cls_of, first, e)
+        return (yield self.dispatch(cls_of, first, e))
 
     def dispatch(self, cls_of, first, e) -> ast.expr:
         """``_Q_M[obj.__class__]["name"](obj, args)``: the generic method call."""
@@ -368,7 +424,7 @@ class ExpressionCompiler:
             value=P.name("_Q_M"),
             slice=ast.Attribute(value=cls_of, attr="__class__", ctx=ast.Load()), ctx=ast.Load())
         func = ast.Subscript(value=table, slice=P.const(e.name), ctx=ast.Load())
-        return self.call_with(func, [first], e.args)
+        return (yield self.call_with(func, [first], e.args))
 
     def inline_len(self, x: ast.Name, slow: ast.expr) -> ast.expr:
         """``x.len()`` on an unknown value: Array and ASCII Str lengths inline
@@ -390,7 +446,7 @@ class ExpressionCompiler:
             if a.kind in ("pos", "star"):
                 if seen_named:
                     return P.helper("args_order_error")
-                value = self.expr(a.value)
+                value = yield a.value
                 if a.kind == "star":
                     value = ast.Starred(value=P.helper("spread", value), ctx=ast.Load())
                 positional.append(value)
@@ -399,10 +455,10 @@ class ExpressionCompiler:
                 if a.name in names:
                     return P.helper("duplicate_arg", P.const(a.name))
                 names.add(a.name)
-                keywords.append(self.pos.at(ast.keyword(arg=a.name, value=self.expr(a.value)), a))
+                keywords.append(self.pos.at(ast.keyword(arg=a.name, value=(yield a.value)), a))
             else:
                 seen_named = True
-                spreads.append(self.expr(a.value))
+                spreads.append((yield a.value))
         if spreads:
             named = ast.Dict(keys=[P.const(k.arg) for k in keywords],
                              values=[k.value for k in keywords])
@@ -411,7 +467,7 @@ class ExpressionCompiler:
 
     def e_Lambda(self, e):
         def_name = self.unique("_Q_lambda")
-        self.prelude.extend(self.function_def(e, def_name, "<anonymous>"))
+        self.prelude.extend((yield self.function_def(e, def_name, "<anonymous>")))
         return P.name(def_name)
 
     def method_global(self, t: str, name: str) -> str:

@@ -49,10 +49,10 @@ class FunctionCompiler:
     def s_FunDef(self, s, sink):
         binding = self.res.decls[id(s)]
         def_name = self.unique("_Q_fun_") if binding.boxed else binding.py
-        defs = self.function_def(s, def_name, s.name)
+        defs = yield self.function_def(s, def_name, s.name)
         value = P.name(def_name)
         for d in reversed(s.decorators):
-            value = self.decorated(d, value)
+            value = yield self.decorated(d, value)
         out = defs
         if s.decorators or binding.boxed or self.exported(binding):
             out = out + self.store(binding, value, s)
@@ -65,10 +65,16 @@ class FunctionCompiler:
             P.helper("undefined", P.const(d.path[0])))
         for part in d.path[1:]:
             deco = P.helper("attr", deco, P.const(part))
-        args = ast.Tuple(elts=[self.expr(a.value) for a in d.args or () if a.kind == "pos"],
-                         ctx=ast.Load())
+        positional, named = [], []
+        for a in d.args or ():
+            if a.kind == "pos":
+                positional.append((yield a.value))
+        for a in d.args or ():
+            if a.kind == "named":
+                named.append((yield a.value))
+        args = ast.Tuple(elts=positional, ctx=ast.Load())
         kwargs = ast.Dict(keys=[P.const(a.name) for a in d.args or () if a.kind == "named"],
-                          values=[self.expr(a.value) for a in d.args or () if a.kind == "named"])
+                          values=named)
         return P.helper("decorate", deco, args, kwargs, fn)
 
     def function_def(self, node, def_name: str, quest_name: str, *,
@@ -85,13 +91,13 @@ class FunctionCompiler:
         try:
             if ret is not None:
                 self.ctx.return_check = (P.const(quest_name), *self.type_args(ret))
-            params, prologue, problem = self.parameters(node, method_of is not None and not
-                                                        getattr(node, "is_static", False))
+            params, prologue, problem = yield self.parameters(
+                node, method_of is not None and not getattr(node, "is_static", False))
             if fast is not None:
-                body = prologue + self.dispatch_to_fast(node, fast) + self.block(
-                    node.body, (id(node), "body"), RETURN)
+                body = prologue + self.dispatch_to_fast(node, fast) + (yield self.block(
+                    node.body, (id(node), "body"), RETURN))
             else:
-                body = prologue + self.function_body(node, info)
+                body = prologue + (yield self.function_body(node, info))
             if self.ctx.return_check is not None:
                 body.append(ast.Return(value=self.checked_return(P.const(None))))
             if is_async:
@@ -107,7 +113,7 @@ class FunctionCompiler:
         self.pos.at(fn, node)
         self.code_names[def_name] = quest_name
         if fast is not None:
-            return [self.fast_def(node, info, quest_name, fast), fn]
+            return [(yield self.fast_def(node, info, quest_name, fast)), fn]
         return [fn]
 
     def async_scoped(self, body, node) -> list[ast.stmt]:
@@ -154,12 +160,14 @@ class FunctionCompiler:
     def await_outside_async(self, node):
         from ..errors import QuestSyntaxError
 
-        where = next((x for x in _nodes(node.body) if isinstance(x, n.Await)), node)
-        what = "'await'" if isinstance(where, n.Await) else "'async with'"
+        found = [x for x in _nodes(node.body)
+                 if isinstance(x, n.Await) or (isinstance(x, n.With) and x.is_async)]
+        where = min(found, key=lambda x: (x.line, x.col)) if found else node
+        what = "'async with'" if isinstance(where, n.With) else "'await'"
         return QuestSyntaxError(
             f"{what} in fun '{node.name}', which is not async: declare it 'async fun "
             f"{node.name}'", self.filename, where.line, where.col,
-            width=5, source_line=self.source.line_text(where.line))
+            width=len(what) - 2, source_line=self.source.line_text(where.line))
 
     def finish_body(self, info, params, body) -> list[ast.stmt]:
         """Closure plumbing common to every generated function body."""
@@ -226,9 +234,9 @@ class FunctionCompiler:
                                        param_types={p: INT for p in spec}, self_binding=own)
         self.ctx.fast_self = (own, name)
         try:
-            params, prologue, _ = self.parameters(node, False)
-            body = self.finish_body(info, params, prologue + self.block(
-                node.body, (id(node), "body"), RETURN))
+            params, prologue, _ = yield self.parameters(node, False)
+            body = self.finish_body(info, params, prologue + (yield self.block(
+                node.body, (id(node), "body"), RETURN)))
         finally:
             self.ctx = outer
         fn = ast.FunctionDef(name=name, args=params, body=body, decorator_list=[],
@@ -240,7 +248,7 @@ class FunctionCompiler:
         """The body, twice when parameters are used arithmetically: a version
         compiled assuming they are Ints (entered when they are), and the
         general one."""
-        generic = self.block(node.body, (id(node), "body"), RETURN)
+        generic = yield self.block(node.body, (id(node), "body"), RETURN)
         spec = numeric_params(self.res, node)
         bindings = [self.res.decls[id(p)] for p in node.params if p.name in spec]
         if not spec or any(b.boxed or b.assigned_in_closure for b in bindings):
@@ -252,7 +260,7 @@ class FunctionCompiler:
         self.ctx.types = FunctionTypes(self.res, info, node.body, node.params,
                                        param_types={p: INT for p in spec}, self_binding=own)
         try:
-            fast = self.block(node.body, (id(node), "body"), RETURN)
+            fast = yield self.block(node.body, (id(node), "body"), RETURN)
         finally:
             self.ctx.types = general_types
         checks = [ast.Attribute(value=P.name(b.py), attr="__class__", ctx=ast.Load())
@@ -284,7 +292,7 @@ class FunctionCompiler:
                     missing = ast.Compare(left=P.name(binding.py), ops=[ast.Is()],
                                           comparators=[P.name("_Q_MISSING")])
                     prologue.append(self.pos.at(ast.If(
-                        test=missing, body=[P.assign(binding.py, self.expr(p.default))],
+                        test=missing, body=[P.assign(binding.py, (yield p.default))],
                         orelse=[]), p))
                 elif seen_default is not None:
                     return None, [], (f"required parameter '{p.name}' follows "
@@ -341,7 +349,7 @@ class FunctionCompiler:
             tobj = P.const(None)
             if f.type is not None and tname not in BUILTIN_TYPE_NAMES:
                 tobj = self.type_args(f.type)[1]
-            default = self.expr(f.default) if f.default is not None else P.const(None)
+            default = (yield f.default) if f.default is not None else P.const(None)
             field_specs.append(self.pos.at(P.call(
                 P.name("_Q_field"), P.const(f.name), P.const(tname), tobj,
                 P.const(f.optional), P.const(f.default is not None), default, P.const(f.pub)), f))
@@ -350,15 +358,15 @@ class FunctionCompiler:
             if f.decorators:
                 decorated.append(f.name)
             def_name = self.unique(f"_Q_m_{f.name}_")
-            out.extend(self.function_def(f, def_name, f.name,
-                                         method_of=None if f.is_static else tctx))
+            out.extend((yield self.function_def(f, def_name, f.name,
+                                                method_of=None if f.is_static else tctx)))
             (statics if f.is_static else methods)[f.name] = P.name(def_name)
         impl_specs = []
         for impl in impls:
             impl_methods = {}
             for f in impl.methods:
                 def_name = self.unique(f"_Q_m_{f.name}_")
-                out.extend(self.function_def(f, def_name, f.name, method_of=tctx))
+                out.extend((yield self.function_def(f, def_name, f.name, method_of=tctx)))
                 impl_methods[f.name] = P.name(def_name)
             trait_binding = self.res.refs.get(id(impl))
             trait = self.load(trait_binding) if trait_binding else P.helper(

@@ -51,6 +51,9 @@ METHOD_RESULTS = {
 }
 
 
+_FIXED_RESULT = frozenset(("..", "==", "!=", "<", "<=", ">", ">=", "&", "|", "^", "<<", ">>"))
+
+
 def join(a, b):
     if a == _BOTTOM:
         return b
@@ -94,6 +97,7 @@ class FunctionTypes:
                 self.solve()
 
     def solve(self) -> None:
+        self._memo = {}
         sources: list = []
         fixed: dict = {}
         for p in self.params:
@@ -129,6 +133,7 @@ class FunctionTypes:
                 new = join(self.types[b], t)
                 if new != self.types[b]:
                     self.types[b] = new
+                    self._memo.clear()   # types of expressions using b change
                     changed = True
             if not changed:
                 break
@@ -139,6 +144,7 @@ class FunctionTypes:
         for b, t in list(self.types.items()):
             if t == _BOTTOM or b.boxed or b.assigned_in_closure:
                 self.types[b] = None
+        self._memo.clear()
 
     def returned_type(self):
         """The join of the types of every value the function can return."""
@@ -259,6 +265,50 @@ class FunctionTypes:
         return self.types.get(binding)
 
     def of(self, e):
+        """The static type of expression `e` (None: unknown).  Types of the
+        subexpressions it depends on are computed first, innermost first,
+        and remembered (no recursion, however deep the expression)."""
+        memo = self._memo
+        hit = memo.get(id(e))
+        if hit is not None and hit[0] is e:
+            return hit[1]
+        stack = [e]
+        while stack:
+            x = stack[-1]
+            hit = memo.get(id(x))
+            if hit is not None and hit[0] is x:
+                stack.pop()
+                continue
+            missing = [d for d in self._inputs(x)
+                       if (memo.get(id(d)) or (None,))[0] is not d]
+            if missing:
+                stack.extend(missing)
+                continue
+            stack.pop()
+            memo[id(x)] = (x, self._type(x))
+        return memo[id(e)][1]
+
+    def _inputs(self, e) -> tuple:
+        """The subexpressions whose types `_type(e)` asks for."""
+        kind = type(e)
+        if kind is n.BinOp:
+            return () if e.op in _FIXED_RESULT else (e.left, e.right)
+        if kind is n.UnaryOp:
+            return () if e.op in ("not", "~") else (e.operand,)
+        if kind is n.BoolOp:
+            return (e.left, e.right)
+        if kind is n.Index:
+            return () if isinstance(e.index, tuple) else (e.obj,)
+        if kind is n.MethodCall:
+            obj = e.obj
+            if isinstance(obj, n.Name) and self.res.refs.get(id(obj)) is None:
+                return ()
+            return (obj,)
+        if kind is n.Call and self.self_binding is not None:
+            return tuple(a.value for a in e.args)
+        return ()
+
+    def _type(self, e):
         kind = type(e)
         if kind is n.Int:
             return INT
@@ -382,35 +432,34 @@ def _returns(body, out) -> None:
 
 
 def _tail(body, out) -> None:
-    if not body:
-        out.append(None)
-        return
-    last = body[-1]
-    kind = type(last)
-    if kind is n.ExprStmt:
-        out.append(last.value)
-    elif kind is n.If:
-        for br in last.branches:
-            _tail(br.body, out)
-        if last.orelse is None:
+    """The values a block can end with (None for an implicit nil)."""
+    stack = [body]
+    while stack:
+        body = stack.pop()
+        if not body:
             out.append(None)
-        else:
-            _tail(last.orelse, out)
-    elif kind is n.Match:
-        for arm in last.arms:
-            _tail(arm.body, out)
-        if last.orelse is None:
+            continue
+        last = body[-1]
+        kind = type(last)
+        if kind is n.ExprStmt:
+            out.append(last.value)
+        elif kind is n.If:
+            stack.extend(br.body for br in last.branches)
+            if last.orelse is None:
+                out.append(None)
+            else:
+                stack.append(last.orelse)
+        elif kind is n.Match:
+            stack.extend(arm.body for arm in last.arms)
+            if last.orelse is None:
+                out.append(None)
+            else:
+                stack.append(last.orelse)
+        elif kind is n.Try:
+            stack.append(last.body)
+            stack.extend(c.body for c in last.catches)
+        elif kind not in (n.Return, n.Raise, n.Break, n.Continue):
             out.append(None)
-        else:
-            _tail(last.orelse, out)
-    elif kind is n.Try:
-        _tail(last.body, out)
-        for c in last.catches:
-            _tail(c.body, out)
-    elif kind in (n.Return, n.Raise, n.Break, n.Continue):
-        pass
-    else:
-        out.append(None)
 
 
 _ARITH = ("+", "-", "*", "/", "%", "<", "<=", ">", ">=")

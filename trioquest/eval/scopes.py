@@ -20,15 +20,21 @@ A reference resolves to the innermost declaration *already made* in the same
 function (textual order is execution order within a function), or, from
 inside a nested function, to the innermost enclosing block that declares the
 name anywhere: closures look names up when they run (§5).
+
+Statement and expression visits that hold further statements (blocks,
+lambdas) are generators run by `trampoline.drive`, so nesting depth costs no
+Python frames; expressions are walked with an explicit stack.
 """
 
 from __future__ import annotations
 
 import keyword
 from dataclasses import dataclass, field
+from types import GeneratorType
 
 from ..stdlib import binding_name as _module_name, std_key
 from .. import nodes as n
+from .trampoline import drive
 
 # Python names the generated code reserves: user bindings never take them.
 RESERVED_PREFIX = "_Q"
@@ -162,7 +168,7 @@ class _Resolver:
                 binding.py = py
                 self.res.predeclared.append(binding)
             block = self.new_block(module, outer, key=(id(program), "body"))
-            self.function_body(program.body, block, module)
+            drive(self.function_body(program.body, block, module))
             if self.declaring_pass:
                 self.allocate()
                 if self.shared:
@@ -182,28 +188,35 @@ class _Resolver:
         return block
 
     def allocate(self) -> None:
+        # Linear in the bindings: a name is checked against this function's
+        # names and each enclosing function's (never copied), and renaming
+        # `x` again starts after the last `x__N` this function made.
         for func in self.all_functions:  # parents come before their children
-            taken = set(self.taken) if func.is_module else set()
+            scopes = [func.py_names]
             info = func.parent
             while info is not None:
-                taken |= info.py_names
+                scopes.append(info.py_names)
                 info = info.parent
+            if func.is_module:
+                scopes.append(self.taken)
+            last: dict[str, int] = {}
             for binding in func.bindings:
-                if binding.py:
-                    func.py_names.add(binding.py)
-                    continue
-                binding.py = self.alloc(binding.name, taken | func.py_names)
+                if not binding.py:
+                    binding.py = self.alloc(binding.name, scopes, last)
                 func.py_names.add(binding.py)
 
-    def alloc(self, name: str, taken: set[str]) -> str:
+    def alloc(self, name: str, scopes: list, last: dict[str, int]) -> str:
+        """A Python name for `name` that none of the `scopes` (sets) holds."""
         base = name
         if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in self.builtins \
                 or base.startswith(RESERVED_PREFIX):
             base = base + "_"
-        py, i = base, 0
-        while py in taken:
+        i = last.get(base, 0)
+        py = base if i == 0 else f"{base}__{i}"
+        while any(py in names for names in scopes):
             i += 1
             py = f"{base}__{i}"
+        last[base] = i
         return py
 
     def declare(self, block: Block, name: str, kind: str, node, *, key=None, type_=None,
@@ -274,7 +287,9 @@ class _Resolver:
 
     def function_body(self, body, block: Block, func: FunctionInfo) -> None:
         for stmt in body:
-            self.stmt(stmt, block, func)
+            visit = self.stmt(stmt, block, func)
+            if visit is not None:
+                yield visit
         self.finish(block)
 
     def block(self, body, parent: Block, func: FunctionInfo, key, *, loop: bool = False,
@@ -283,7 +298,9 @@ class _Resolver:
         if declare:
             declare(block)
         for stmt in body:
-            self.stmt(stmt, block, func)
+            visit = self.stmt(stmt, block, func)
+            if visit is not None:
+                yield visit
         self.finish(block)
         return block
 
@@ -296,16 +313,18 @@ class _Resolver:
         if boxed:
             self.res.block_boxes[block.key] = boxed
 
-    def stmt(self, s, block: Block, func: FunctionInfo) -> None:
-        method = getattr(self, "s_" + type(s).__name__)
-        method(s, block, func)
+    def stmt(self, s, block: Block, func: FunctionInfo):
+        """The visit of a statement: a generator for `drive`, or None when
+        there is nothing below it to visit."""
+        visit = getattr(self, "s_" + type(s).__name__)(s, block, func)
+        return visit if visit.__class__ is GeneratorType else None
 
     def s_ExprStmt(self, s, block, func):
-        self.expr(s.value, block, func)
+        yield self.expr(s.value, block, func)
 
     def s_Let(self, s, block, func):
         for b in s.bindings:
-            self.expr(b.value, block, func)
+            yield self.expr(b.value, block, func)
             if b.type is not None:
                 self.type_ref(b.type, block, func)
             binding = self.declare(block, b.name, "let", b, type_=b.type,
@@ -313,21 +332,21 @@ class _Resolver:
             self.res.decls[id(b)] = binding
 
     def s_Const(self, s, block, func):
-        self.expr(s.value, block, func)
+        yield self.expr(s.value, block, func)
         self.res.decls[id(s)] = self.declare(block, s.name, "const", s,
                                              export=s.pub and func.is_module)
 
     def s_TypedDecl(self, s, block, func):
         if s.value is not None:
-            self.expr(s.value, block, func)
+            yield self.expr(s.value, block, func)
 
     def s_Assign(self, s, block, func):
-        self.expr(s.value, block, func)
-        self.target(s.target, block, func)
+        yield self.expr(s.value, block, func)
+        yield self.target(s.target, block, func)
 
     def s_AugAssign(self, s, block, func):
-        self.expr(s.value, block, func)
-        self.target(s.target, block, func)
+        yield self.expr(s.value, block, func)
+        yield self.target(s.target, block, func)
 
     def target(self, t, block, func):
         if isinstance(t, n.Name):
@@ -339,10 +358,10 @@ class _Resolver:
             elif binding.kind == "const" or self._const_anywhere(block, t.id):
                 self.res.problems[id(t)] = Problem("const", t.id)
         elif isinstance(t, n.Attribute):
-            self.expr(t.obj, block, func)
+            yield self.expr(t.obj, block, func)
         else:
-            self.expr(t.obj, block, func)
-            self.expr(t.index, block, func)
+            yield self.expr(t.obj, block, func)
+            yield self.expr(t.index, block, func)
 
     def _const_anywhere(self, block, name):
         # Ref: the const check looks for the name in any enclosing scope's
@@ -372,16 +391,16 @@ class _Resolver:
 
     def s_FunDef(self, s, block, func):
         for d in s.decorators:
-            self.decorator(d, block, func)
+            yield self.decorator(d, block, func)
         binding = self.declare(block, s.name, "fun", s, export=s.pub and func.is_module)
         self.res.decls[id(s)] = binding
-        self.function(s, block, func, s.name)
+        yield self.function(s, block, func, s.name)
 
     def decorator(self, d, block, func):
         first = d.path[0]
         self.res.refs[id(d)] = self.use(block, first, d, func)
         for a in d.args or ():
-            self.expr(a.value, block, func)
+            yield self.expr(a.value, block, func)
 
     def function(self, node, block, func, name, *, with_self: bool = False):
         if self.declaring_pass:
@@ -398,25 +417,26 @@ class _Resolver:
             if p.type is not None:
                 self.type_ref(p.type, fblock, info)
             if p.default is not None:
-                self.expr(p.default, fblock, info)
+                yield self.expr(p.default, fblock, info)
             binding = self.declare(fblock, p.name, "param", p)
             self.res.decls[id(p)] = binding
         if getattr(node, "return_type", None) is not None:
             self.type_ref(node.return_type, block, func)
-        self.function_body(node.body, fblock, info)
+        yield self.function_body(node.body, fblock, info)
         return info
 
     def type_ref(self, t, block, func):
         # A user type named in an annotation is looked up like a name.
-        first = t.name.split(".")[0]
-        self.res.refs[id(t)] = self.lookup(block, first, func)
-        for arg in t.args:
-            self.type_ref(arg, block, func)
+        refs = [t]
+        while refs:
+            ref = refs.pop()
+            self.res.refs[id(ref)] = self.lookup(block, ref.name.split(".")[0], func)
+            refs.extend(ref.args)
 
     def s_TypeDef(self, s, block, func):
         binding = self.declare(block, s.name, "type", s, export=s.pub and func.is_module)
         self.res.decls[id(s)] = binding
-        self.members(s.members, block, func)
+        yield self.members(s.members, block, func)
 
     def members(self, members, block, func):
         for m in members:
@@ -424,18 +444,18 @@ class _Resolver:
                 if m.type is not None:
                     self.type_ref(m.type, block, func)
                 if m.default is not None:
-                    self.expr(m.default, block, func)
+                    yield self.expr(m.default, block, func)
             elif isinstance(m, n.FunDef):
                 for d in m.decorators:
-                    self.decorator(d, block, func)
-                self.method(m, block, func)
+                    yield self.decorator(d, block, func)
+                yield self.method(m, block, func)
             elif isinstance(m, n.Impl):
                 self.res.refs[id(m)] = self.lookup(block, m.trait.split(".")[0], func)
                 for f in m.methods:
-                    self.method(f, block, func)
+                    yield self.method(f, block, func)
 
     def method(self, m, block, func):
-        info = self.function(m, block, func, m.name, with_self=not m.is_static)
+        info = yield self.function(m, block, func, m.name, with_self=not m.is_static)
         info.is_method = True
 
     def s_TraitDef(self, s, block, func):
@@ -447,48 +467,48 @@ class _Resolver:
 
     def s_If(self, s, block, func):
         for br in s.branches:
-            self.expr(br.test, block, func)
-            self.block(br.body, block, func, (id(br), "body"))
+            yield self.expr(br.test, block, func)
+            yield self.block(br.body, block, func, (id(br), "body"))
         if s.orelse is not None:
-            self.block(s.orelse, block, func, (id(s), "else"))
+            yield self.block(s.orelse, block, func, (id(s), "else"))
 
     def s_While(self, s, block, func):
-        self.expr(s.test, block, func)
-        self.block(s.body, block, func, (id(s), "body"), loop=True)
+        yield self.expr(s.test, block, func)
+        yield self.block(s.body, block, func, (id(s), "body"), loop=True)
 
     def s_For(self, s, block, func):
         if isinstance(s.iterable, n.Range):
-            self.range(s.iterable, block, func)
+            yield self.range(s.iterable, block, func)
         else:
-            self.expr(s.iterable, block, func)
+            yield self.expr(s.iterable, block, func)
 
         def declare(b):
             first = self.declare(b, s.var, "for", s, key=(id(s), 0))
             second = self.declare(b, s.var2, "for", s, key=(id(s), 1)) if s.var2 else None
             self.res.decls[id(s)] = (first, second)
 
-        self.block(s.body, block, func, (id(s), "body"), loop=True, declare=declare)
+        yield self.block(s.body, block, func, (id(s), "body"), loop=True, declare=declare)
 
     def range(self, r, block, func):
-        self.expr(r.start, block, func)
-        self.expr(r.stop, block, func)
+        yield self.expr(r.start, block, func)
+        yield self.expr(r.stop, block, func)
         if r.step is not None:
-            self.expr(r.step, block, func)
+            yield self.expr(r.step, block, func)
 
     def s_Match(self, s, block, func):
-        self.expr(s.subject, block, func)
+        yield self.expr(s.subject, block, func)
         for arm in s.arms:
             if isinstance(arm.pattern, n.Range):
-                self.range(arm.pattern, block, func)
+                yield self.range(arm.pattern, block, func)
             else:
                 for p in arm.pattern:
-                    self.expr(p, block, func)
-            self.block(arm.body, block, func, (id(arm), "body"))
+                    yield self.expr(p, block, func)
+            yield self.block(arm.body, block, func, (id(arm), "body"))
         if s.orelse is not None:
-            self.block(s.orelse, block, func, (id(s), "else"))
+            yield self.block(s.orelse, block, func, (id(s), "else"))
 
     def s_Try(self, s, block, func):
-        self.block(s.body, block, func, (id(s), "body"))
+        yield self.block(s.body, block, func, (id(s), "body"))
         for c in s.catches:
             if c.type is not None:
                 self.type_ref(c.type, block, func)
@@ -497,14 +517,16 @@ class _Resolver:
                 if c.var is not None:
                     self.res.decls[id(c)] = self.declare(b, c.var, "catch", c)
 
-            self.block(c.body, block, func, (id(c), "body"), declare=declare)
+            yield self.block(c.body, block, func, (id(c), "body"), declare=declare)
         if s.ensure is not None:
             for stmt in s.ensure:  # no new scope for ensure (§5)
-                self.stmt(stmt, block, func)
+                visit = self.stmt(stmt, block, func)
+                if visit is not None:
+                    yield visit
 
     def s_Raise(self, s, block, func):
         if s.value is not None:
-            self.expr(s.value, block, func)
+            yield self.expr(s.value, block, func)
 
     def s_With(self, s, block, func):
         if s.is_async:
@@ -512,16 +534,18 @@ class _Resolver:
         layer = self.new_block(func, block, key=(id(s), "with"), transparent=True)
         bindings = []
         for item in s.items:
-            self.expr(item.value, block, func)
+            yield self.expr(item.value, block, func)
             bindings.append(self.declare(layer, item.name, "with", item) if item.name else None)
         self.res.decls[id(s)] = bindings
         for stmt in s.body:  # no new scope for with bodies (§5)
-            self.stmt(stmt, layer, func)
+            visit = self.stmt(stmt, layer, func)
+            if visit is not None:
+                yield visit
         self.finish(layer)
 
     def s_Return(self, s, block, func):
         if s.value is not None:
-            self.expr(s.value, block, func)
+            yield self.expr(s.value, block, func)
 
     def s_Break(self, s, block, func):
         pass
@@ -542,22 +566,26 @@ class _Resolver:
 
     # -- expressions ---------------------------------------------------------
 
-    def expr(self, e, block, func) -> None:
-        kind = type(e)
-        if kind is n.Name:
-            self.use(block, e.id, e, func)
-        elif kind is n.Lambda:
-            self.function(e, block, func, "<anonymous>")
-        elif kind is n.Await:
-            func.has_await = True
-            self.expr(e.value, block, func)
-        else:
-            for child in n.children(e):
-                if isinstance(child, n.Arg):
-                    self.expr(child.value, block, func)
-                elif isinstance(child, (n.DictEntry, n.FormattedValue)):
-                    for sub in n.children(child):
-                        self.expr(sub, block, func)
-                else:
-                    self.expr(child, block, func)
-
+    def expr(self, e, block, func):
+        """Resolve the names of an expression; a lambda is a function of its
+        own (resolved through `drive`, so nesting depth costs no frames)."""
+        stack = [e]
+        while stack:
+            e = stack.pop()
+            kind = type(e)
+            if kind is n.Name:
+                self.use(block, e.id, e, func)
+            elif kind is n.Lambda:
+                yield self.function(e, block, func, "<anonymous>")
+            else:
+                if kind is n.Await:
+                    func.has_await = True
+                children = []
+                for child in n.children(e):
+                    if isinstance(child, n.Arg):
+                        children.append(child.value)
+                    elif isinstance(child, (n.DictEntry, n.FormattedValue)):
+                        children.extend(n.children(child))
+                    else:
+                        children.append(child)
+                stack.extend(reversed(children))

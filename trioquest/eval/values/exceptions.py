@@ -13,6 +13,7 @@ from __future__ import annotations
 import decimal
 import re
 import sys
+from array import array
 
 from ... import errors as E
 from ...errors import QuestError
@@ -149,18 +150,40 @@ def locate(err: QuestError, tb) -> None:
     if found is None:
         return
     code = found.tb_frame.f_code
-    line, col = found.tb_lineno, None
-    try:
-        positions = list(code.co_positions())[found.tb_lasti // 2]
-        if positions[0] is not None:
-            line = positions[0]
-            if positions[2] is not None:
-                col = _char_column(QUEST_SOURCES[code.co_filename], line, positions[2])
-    except (IndexError, ValueError):
-        pass
+    line, col = instruction_position(code, found.tb_lasti)
+    if line is None:
+        line, col = found.tb_lineno, None
+    elif col is not None:
+        col = _char_column(QUEST_SOURCES[code.co_filename], line, col)
     err.filename = code.co_filename
     err.line = line
     err.col = col if col is not None else 1
+
+
+# Start (line, byte column) of every instruction of recently located code
+# objects: ``co_positions()`` is decoded once per code object, so locating an
+# error costs the same in a function of ten lines or of ten thousand.
+_POSITIONS: dict[int, tuple] = {}
+_POSITIONS_KEPT = 64
+
+
+def instruction_position(code, lasti: int) -> tuple[int | None, int | None]:
+    """(line, 0-based byte column) where the instruction at byte offset
+    `lasti` of `code` starts, each None when unknown."""
+    entry = _POSITIONS.get(id(code))
+    if entry is None or entry[0] is not code:
+        lines, cols = array("i"), array("i")
+        for start, _end, col, _end_col in code.co_positions():
+            lines.append(-1 if start is None else start)
+            cols.append(-1 if col is None else col)
+        if len(_POSITIONS) >= _POSITIONS_KEPT:
+            del _POSITIONS[next(iter(_POSITIONS))]   # the oldest
+        entry = _POSITIONS[id(code)] = (code, lines, cols)
+    _, lines, cols = entry
+    i = lasti // 2
+    if not 0 <= i < len(lines) or lines[i] < 0:
+        return None, None
+    return lines[i], (None if cols[i] < 0 else cols[i])
 
 
 def _char_column(source, line: int, byte_col: int) -> int:
