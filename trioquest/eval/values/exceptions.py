@@ -79,7 +79,7 @@ def _traceback_frames(tb) -> list:
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename in QUEST_SOURCES:
-            frames.append((code.co_name, code.co_filename, tb.tb_lineno))
+            frames.append((code.co_name, code.co_filename, _line(code, tb.tb_lasti, tb)))
         tb = tb.tb_next
     return frames
 
@@ -89,7 +89,7 @@ def _outer_frames(frame) -> list:
     while frame is not None:
         code = frame.f_code
         if code.co_filename in QUEST_SOURCES:
-            frames.append((code.co_name, code.co_filename, frame.f_lineno))
+            frames.append((code.co_name, code.co_filename, _line(code, frame.f_lasti, frame)))
         frame = frame.f_back
     frames.reverse()
     return frames
@@ -184,6 +184,15 @@ def instruction_position(code, lasti: int) -> tuple[int | None, int | None]:
     if not 0 <= i < len(lines) or lines[i] < 0:
         return None, None
     return lines[i], (None if cols[i] < 0 else cols[i])
+
+
+def _line(code, lasti: int, where) -> int:
+    """The line of an instruction, from the positions `instruction_position`
+    decoded once per code object (Python's ``tb_lineno``/``f_lineno`` scan
+    the line table each time: a cost that grows with the function)."""
+    line = instruction_position(code, lasti)[0]
+    return line if line is not None else (where.tb_lineno if hasattr(where, "tb_lineno")
+                                          else where.f_lineno)
 
 
 def _char_column(source, line: int, byte_col: int) -> int:
