@@ -33,14 +33,25 @@ def _imported(path: Path) -> set[str]:
     return found
 
 
-def test_no_lower_module_imports_render():
+def _lower_modules_importing(name: str) -> list:
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.parent == PACKAGE and path.stem in UPPER:
             continue
-        if "render" in _imported(path):
+        imported = _imported(path)
+        if name in imported or any(i.startswith(name + ".") for i in imported):
             offenders.append(str(path.relative_to(PACKAGE)))
-    assert offenders == []
+    return offenders
+
+
+def test_no_lower_module_imports_render():
+    assert _lower_modules_importing("render") == []
+
+
+def test_no_lower_module_imports_the_command_line():
+    # eval/interpreter.py read module files through cli.py once
+    assert _lower_modules_importing("cli") == []
+    assert _lower_modules_importing("repl") == []
 
 
 def test_the_check_resolves_relative_imports():

@@ -26,6 +26,7 @@ import traceback
 from . import __version__, signals
 from .cli_options import add_global_options, check_applies, fill_defaults, split_program_args
 from .errors import OutputClosed, QuestError
+from .program_text import UnreadableProgram, decode_program, read_source
 from .source import Source
 
 EXIT_OK, EXIT_QUEST_ERROR, EXIT_USAGE, EXIT_LEAKS, EXIT_INTERNAL = 0, 1, 2, 3, 70
@@ -34,35 +35,6 @@ EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 class UsageError(Exception):
     """A problem with how trioquest was invoked (exit status 2)."""
-
-
-def read_source(path: str) -> Source:
-    """Read a .q file as UTF-8; UsageError with a clear reason if that fails."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise UsageError(f"cannot read '{path}': no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"cannot read '{path}': it is a directory") from None
-    except PermissionError:
-        raise UsageError(f"cannot read '{path}': permission denied") from None
-    except OSError as e:
-        raise UsageError(f"cannot read '{path}': {e.strerror or e}") from None
-    return Source(decode_program(data, f"'{path}'"), path)
-
-
-def decode_program(data: bytes, what: str) -> str:
-    """The text of a program given as bytes (a file, -c, stdin), without a
-    byte-order mark; UsageError naming the first byte that is not UTF-8."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise UsageError(
-            f"cannot read {what}: not UTF-8 text (byte 0x{data[e.start]:02x} on line {line})"
-        ) from None
-    return text.removeprefix("\ufeff")
 
 
 def _program_text(text: str, what: str) -> str:
@@ -98,7 +70,7 @@ def _check(args) -> int:
             source = read_source(path)
             tree = parse(source)
             compile_program(tree, source)
-        except UsageError as e:
+        except (UsageError, UnreadableProgram) as e:
             print(f"trioquest: {e}", file=sys.stderr)
             status = max(status, EXIT_USAGE)
             continue
@@ -333,7 +305,7 @@ def _guarded(args) -> int:
     try:
         with signals.handling():
             return args.handler(args)
-    except UsageError as e:
+    except (UsageError, UnreadableProgram) as e:
         print(f"trioquest: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

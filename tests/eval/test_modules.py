@@ -144,3 +144,17 @@ def test_load_module_of_an_async_module_from_async_code_says_to_use_use(project)
     assert status == 1
     assert err.startswith("main.q:3:9: RuntimeErr: The top level of helper.q is async: "
                           "load it with 'use' in async code\n")
+
+
+def test_a_module_file_that_is_not_utf8_is_an_import_error(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "bad.q").write_bytes(b'pub fun f() "caf\xe9" end\n')
+    (tmp_path / "main.q").write_text('\nuse "bad"\nputs(bad.f())\n')
+    done = subprocess.run([sys.executable, "-m", "trioquest", "main.q"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        f"main.q:2:1: ImportErr: Cannot read '{tmp_path / 'bad.q'}': not UTF-8 text "
+        "(byte 0xe9 on line 1)")

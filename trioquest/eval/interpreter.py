@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from types import CoroutineType
 
-from ..errors import QuestError, RuntimeErr
+from ..errors import ImportErr, QuestError, RuntimeErr
 from ..nursery_bridge import portals
 from ..parser import parse
+from ..program_text import UnreadableProgram, read_source
 from ..source import Source
 from . import runtime
 from .compiler import compile_program
@@ -37,9 +38,12 @@ class Interpreter:
     # -- compiling and executing --------------------------------------------------
 
     def read_source(self, path: str) -> Source:
-        from ..cli import read_source  # one reader for CLI and modules
-
-        return read_source(path)
+        """A module's file (``use``, std modules written in Quest): a file
+        that cannot be read is an ImportErr."""
+        try:
+            return read_source(path)
+        except UnreadableProgram as e:
+            raise ImportErr(str(e)[:1].upper() + str(e)[1:]) from None
 
     def namespace(self) -> dict:
         ns = runtime.namespace()
