@@ -18,7 +18,6 @@ from array import array
 from ... import errors as E
 from ...errors import QuestError
 from .forms import to_str, type_name
-from . import wording
 from .callables import BUILTIN_PREFIX
 from .methods import register
 
@@ -213,6 +212,8 @@ def quest_name(py_name: str) -> str:
 
 def _translate(exc: BaseException) -> QuestError:
     """The Quest error for a Python exception, worded for the Quest user."""
+    from . import wording   # its patterns cost ~6 ms to compile: only when an error needs them
+
     msg = str(exc)
     if isinstance(exc, ZeroDivisionError):
         return E.RuntimeErr("Modulo by zero" if "modulo" in msg else "Division by zero")
