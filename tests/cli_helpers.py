@@ -1,5 +1,5 @@
 """Running `trioquest` in-process for the CLI tests: a `program` fixture that
-writes .q files into a fresh working directory, and `run` (status, stdout,
+writes .q files (text, or bytes) into a fresh working directory, and `run` (status, stdout,
 stderr)."""
 
 import pytest
@@ -12,7 +12,11 @@ def program(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
     def write(text, name="prog.q"):
-        (tmp_path / name).write_text(text, encoding="utf-8")
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
         return name
     return write
 
