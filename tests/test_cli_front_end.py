@@ -5,7 +5,6 @@ import io
 import subprocess
 import sys
 
-
 from cli_helpers import program, run  # noqa: F401 - program is a fixture
 
 
