@@ -300,6 +300,13 @@ def wait_of(coro, now: float, running=None):
     return text, quest_line, channels
 
 
+def _at_line(text, line, channels):
+    """(``recv on channel ... at prog.q:9``, channels): a wait with its line."""
+    if text is not None and line is not None:
+        text = f"{text} at {line}"
+    return text, channels
+
+
 def _innermost_quest(frame) -> Site | None:
     while frame is not None and frame.f_code.co_filename not in QUEST_SOURCES:
         frame = frame.f_back
@@ -317,10 +324,7 @@ def _waiting(task, now: float, running=None):
     coro = task.coro
     if coro is None or task.state != "running":
         return None, []
-    text, line, channels = wait_of(coro, now, running)
-    if text is not None and line is not None:
-        text = f"{text} at {line}"
-    return text, channels
+    return _at_line(*wait_of(coro, now, running))
 
 
 def task_info(task, now: float, running=None) -> TaskInfo:
@@ -334,9 +338,7 @@ def main_info(bridge, now: float, running=None) -> TaskInfo | None:
     main = bridge.main
     if main.coro is None or (running is None and getattr(main.coro, "cr_frame", None) is None):
         return None
-    text, line, _ = wait_of(main.coro, now, running)
-    if text is not None and line is not None:
-        text = f"{text} at {line}"
+    text, _ = _at_line(*wait_of(main.coro, now, running))
     return TaskInfo(None, None, "running", None, "the module", now - bridge.started, text,
                     None, main=True)
 

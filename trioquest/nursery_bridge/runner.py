@@ -15,7 +15,7 @@ from functools import partial
 
 import trio
 
-from ..errors import OutputClosed, RuntimeErr, TypeErr
+from ..errors import RuntimeErr, TypeErr
 from ..eval.values.exceptions import QUEST_SOURCES
 from .checkin import checkin
 from .deadlock import Watchdog, respond
@@ -26,7 +26,7 @@ from .portals import PORTALS
 from .interrupts import interrupts, lending_sigint
 from .reporting import current_reporter
 from .wait_graph import MAIN, MainProgram
-from .scope import COMPACT_AT, CURRENT_SCOPE, DONE, FAILED, Scope, opened
+from .scope import COMPACT_AT, CURRENT_SCOPE, DONE, ENDING, FAILED, Scope, opened
 from .starter import Starter, given
 from .task import CURRENT_TASK, Task, ensure_portal, is_awaitable
 
@@ -266,7 +266,7 @@ def _single(group: BaseExceptionGroup) -> BaseException:
 
     An exception that ends the whole process (Ctrl-C, standard output closed)
     wins over the errors it caused in other tasks."""
-    for kind in _PROCESS_ENDING:
+    for kind in ENDING:
         ending = group.subgroup(kind)
         if ending is not None:
             return _first_leaf(ending)
@@ -280,9 +280,6 @@ def _first_leaf(exc: BaseException) -> BaseException:
     while isinstance(exc, BaseExceptionGroup):
         exc = exc.exceptions[0]
     return exc
-
-
-_PROCESS_ENDING = (KeyboardInterrupt, OutputClosed)
 
 
 def can_block() -> bool:

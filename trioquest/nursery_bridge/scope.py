@@ -77,7 +77,7 @@ class Scope:
                     errors.append(t)
         if errors:
             diagnostics.record_unobserved(errors)
-            if isinstance(self.failing, _ENDING):
+            if isinstance(self.failing, ENDING):
                 return      # the program is ending (Ctrl-C, a signal): that goes on
             raise_failures([t.error for t in errors], self.failing)
 
@@ -97,7 +97,7 @@ class Scope:
         return self.label
 
 
-_ENDING = (KeyboardInterrupt, OutputClosed)   # what ends the whole program
+ENDING = (KeyboardInterrupt, OutputClosed)   # what ends the whole program, not a task
 
 
 class TaskScope(Scope):
